@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal declarations shared by socktap's files.
+ */
+#ifndef _SOCKTAP_H
+#define _SOCKTAP_H
+
+#include <linux/kprobes.h>
+#include <linux/percpu.h>
+#include <linux/tracepoint.h>
+#include <linux/types.h>
+#include <uapi/linux/socktap.h>
+
+struct seq_file;
+
+/*
+ * One probe point: a tracepoint, an entry kprobe or a kretprobe.
+ *
+ * Probe families declare arrays of these (one file per family) with the
+ * static part filled in; probes.c attaches them all in one loop and owns
+ * the run-time part.  Handlers reach their st_probe through the tracepoint
+ * data pointer or container_of() on the kprobe, so one handler function
+ * could serve several points.
+ */
+struct st_probe {
+	/* static: set by the family table */
+	const char *name;	/* stable, shown to users, unique */
+	const char *target;	/* function, or "system:event" for tracepoints */
+	u8 kind;		/* enum socktap_probe_kind */
+	void *tp_handler;	/* tracepoint: void fn(void *data, TP_PROTO) */
+	kprobe_pre_handler_t pre_handler;	/* kprobe */
+	kretprobe_handler_t entry_handler;	/* kretprobe, may be NULL */
+	kretprobe_handler_t ret_handler;	/* kretprobe */
+	size_t data_size;	/* kretprobe per-instance data */
+
+	/* run time: owned by probes.c, under st_probes_lock */
+	u8 state;		/* enum socktap_probe_state */
+	int err;		/* last attach error, positive errno */
+	u64 __percpu *hits;
+	struct tracepoint *tp;
+	union {
+		struct kprobe kp;
+		struct kretprobe krp;
+	};
+};
+
+struct st_probe_family {
+	const char *name;
+	struct st_probe *probes;
+	unsigned int count;
+};
+
+#define ST_FAMILY(fam, arr) \
+	const struct st_probe_family fam = { #fam, arr, ARRAY_SIZE(arr) }
+
+/* Table entries: the name of a kprobe point is its function. */
+#define ST_TP(_name, _target, _fn) \
+	{ .name = _name, .target = _target, \
+	  .kind = SOCKTAP_PROBE_TRACEPOINT, .tp_handler = _fn }
+#define ST_KP(_target, _fn) \
+	{ .name = #_target, .target = #_target, \
+	  .kind = SOCKTAP_PROBE_KPROBE, .pre_handler = _fn }
+#define ST_KRP(_target, _entry, _ret, _size) \
+	{ .name = #_target, .target = #_target, \
+	  .kind = SOCKTAP_PROBE_KRETPROBE, .entry_handler = _entry, \
+	  .ret_handler = _ret, .data_size = _size }
+
+/* Handlers count themselves first: one per-CPU add, no shared state. */
+static __always_inline void st_hit(struct st_probe *p)
+{
+	this_cpu_inc(*p->hits);
+}
+
+static __always_inline struct st_probe *st_kp_probe(struct kprobe *kp)
+{
+	return container_of(kp, struct st_probe, kp);
+}
+
+static __always_inline struct st_probe *st_krp_probe(struct kretprobe *krp)
+{
+	return container_of(krp, struct st_probe, krp);
+}
+
+/* probes.c */
+int st_probes_init(const char *disable);
+void st_probes_exit(void);
+unsigned int st_probes_count(void);
+struct st_probe *st_probe_by_index(unsigned int idx);
+struct st_probe *st_probe_by_name(const char *name);
+int st_probe_set_enabled(struct st_probe *p, bool on);
+u64 st_probe_hits(const struct st_probe *p);
+u64 st_probe_missed(const struct st_probe *p);
+void st_probes_lock(void);
+void st_probes_unlock(void);
+const char *st_probe_kind_name(u8 kind);
+const char *st_probe_state_name(u8 state);
+
+/* Families: one file each. */
+extern const struct st_probe_family st_family_sock;
+
+/* debugfs.c */
+int st_debugfs_init(void);
+void st_debugfs_exit(void);
+
+/* netlink.c */
+int st_netlink_init(void);
+void st_netlink_exit(void);
+
+#endif /* _SOCKTAP_H */

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The CLI's JSON writer: separators, nesting, escaping. */
+#include <stdlib.h>
+
+#include "json.h"
+#include "unit.h"
+
+/* Run fn against a memory stream and return what it wrote. */
+static char *render(void (*fn)(struct json *j), int *err)
+{
+	static char buf[4096];
+	struct json j;
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	if (!f)
+		abort();
+	json_init(&j, f);
+	fn(&j);
+	*err = json_finish(&j);
+	fclose(f);
+	return buf;
+}
+
+static void doc_nested(struct json *j)
+{
+	json_begin_object(j);
+	json_kv_string(j, "a", "x");
+	json_kv_uint(j, "n", 18446744073709551615ULL);
+	json_key(j, "l");
+	json_begin_array(j);
+	json_int(j, -1);
+	json_begin_object(j);
+	json_end_object(j);
+	json_begin_array(j);
+	json_end_array(j);
+	json_bool(j, 1);
+	json_null(j);
+	json_end_array(j);
+	json_kv_int(j, "z", 0);
+	json_end_object(j);
+}
+
+static void doc_escape(struct json *j)
+{
+	json_string(j, "q\"b\\n\n\t\r\x01\x7f\xc3\xa9");
+}
+
+static void doc_unbalanced(struct json *j)
+{
+	json_begin_object(j);
+	json_key(j, "a");
+}
+
+static void doc_extra_close(struct json *j)
+{
+	json_end_array(j);
+}
+
+static void doc_two_keys(struct json *j)
+{
+	json_begin_object(j);
+	json_key(j, "a");
+	json_key(j, "b");
+	json_uint(j, 1);
+	json_end_object(j);
+}
+
+int main(void)
+{
+	int err;
+	char *s;
+
+	s = render(doc_nested, &err);
+	CHECK_STR("json_nested", s,
+		  "{\"a\":\"x\",\"n\":18446744073709551615,\"l\":[-1,{},[],true,null],\"z\":0}\n");
+	CHECK("json_nested_ok", err == 0);
+
+	s = render(doc_escape, &err);
+	CHECK_STR("json_escape", s,
+		  "\"q\\\"b\\\\n\\n\\t\\r\\u0001\\u007f\xc3\xa9\"\n");
+
+	render(doc_unbalanced, &err);
+	CHECK("json_unbalanced_detected", err != 0);
+	render(doc_extra_close, &err);
+	CHECK("json_extra_close_detected", err != 0);
+	render(doc_two_keys, &err);
+	CHECK("json_key_without_value_detected", err != 0);
+	UNIT_EXIT();
+}

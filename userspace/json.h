@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A small streaming JSON writer: commas and escaping done for the caller. */
+#ifndef SOCKTAP_JSON_H
+#define SOCKTAP_JSON_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 16
+
+struct json {
+	FILE *out;
+	int depth;
+	int count[JSON_MAX_DEPTH];	/* members written at each level */
+	int after_key;
+	int error;			/* nesting misuse: a bug in the caller */
+};
+
+void json_init(struct json *j, FILE *out);
+void json_begin_object(struct json *j);
+void json_end_object(struct json *j);
+void json_begin_array(struct json *j);
+void json_end_array(struct json *j);
+void json_key(struct json *j, const char *key);
+void json_string(struct json *j, const char *s);
+void json_uint(struct json *j, uint64_t v);
+void json_int(struct json *j, int64_t v);
+void json_bool(struct json *j, int v);
+void json_null(struct json *j);
+/* Finish the document: newline, and non-zero if nesting was wrong. */
+int json_finish(struct json *j);
+
+/* Shorthands for "key": value members. */
+void json_kv_string(struct json *j, const char *key, const char *s);
+void json_kv_uint(struct json *j, const char *key, uint64_t v);
+void json_kv_int(struct json *j, const char *key, int64_t v);
+
+#endif
