@@ -48,7 +48,10 @@ tests/unit/test_util: tests/unit/test_util.c userspace/util.c userspace/util.h t
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
 
-check: cli $(UNIT_TESTS)
+# deps first: on a fresh machine libnl and the rest arrive here, and the
+# sub-make sees them (pkg-config is evaluated when a make starts).
+check: deps
+	$(MAKE) cli $(UNIT_TESTS)
 	KERNELS="$(KERNELS)" tests/run.sh
 
 lint:

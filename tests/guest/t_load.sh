@@ -1,0 +1,108 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Load, status, debugfs, probe table against the kernel's own view, unload.
+. "$GUEST_DIR/lib.sh"
+
+# Without the module the CLI says so and how to load it.
+out=$("$SOCKTAP" status 2>&1); rc=$?
+check_eq cli_nomodule_exit "$rc" 3
+check_grep cli_nomodule_msg 'not loaded.*|modprobe socktap' "$out"
+
+# A typo in disable= is a load error with a clear message, not a no-op.
+dmesg -C
+if insmod "$KO" disable=no_such_probe 2>/dev/null; then
+	fail bad_param_refused "insmod accepted disable=no_such_probe"
+	rmmod socktap
+else
+	pass bad_param_refused
+fi
+check_grep bad_param_msg "no probe named 'no_such_probe'" "$(dmesg)"
+
+dmesg -C
+check_cmd insmod load
+modver=$(modinfo -F version "$KO")
+json=$("$SOCKTAP" status -j)
+check_cmd status_json_valid python3 -c 'import json,sys; json.loads(sys.argv[1])' "$json"
+jget() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$json" "$1"; }
+check_eq status_version_is_modinfo "$(jget version)" "$modver"
+check_eq status_kernel_is_uname "$(jget kernel)" "$(uname -r)"
+check_eq version_file_repo "$modver" "$(cat "$(dirname "$GUEST_DIR")/../VERSION")"
+check_eq debugfs_version "$(cat $DBG/version)" "$modver"
+check_eq debugfs_version_mode "$(stat -c %a $DBG/version)" 444
+check_eq debugfs_probes_mode "$(stat -c %a $DBG/probes)" 444
+if echo x 2>/dev/null > $DBG/probes; then fail debugfs_probes_readonly "write accepted"; else pass debugfs_probes_readonly; fi
+
+# The text table and the netlink dump list the same probes.
+dbg_names=$(awk 'NR > 1 { print $1 }' $DBG/probes | sort | tr '\n' ' ')
+cli_names=$("$SOCKTAP" probe -j list | python3 -c '
+import json, sys
+print(" ".join(sorted(p["name"] for p in json.load(sys.stdin))) + " ")')
+check_eq probes_debugfs_equals_netlink "$dbg_names" "$cli_names"
+check_eq probe_count "$(echo $dbg_names | wc -w)" "$(python3 -c 'import json,sys; print(len(json.loads(sys.argv[1])["probes"]))' "$json")"
+
+# Each probe's state against the kernel's own oracle: tracefs for
+# tracepoints, kallsyms plus the kprobes list for kprobes.
+kplist=$(cat /sys/kernel/debug/kprobes/list)
+while read -r name kind st _hits _missed _err target; do
+	case $kind in
+	tracepoint)
+		ev=/sys/kernel/tracing/events/${target%%:*}/${target#*:}
+		if [ -d "$ev" ]; then want=attached; else want=unavailable; fi
+		check_eq "state_$name" "$st" "$want"
+		;;
+	kprobe|kretprobe)
+		if grep -qE " [tT] $target\$" /proc/kallsyms; then want=attached; else want=unavailable; fi
+		check_eq "state_$name" "$st" "$want"
+		if [ "$st" = attached ]; then
+			check_grep "kprobes_list_$name" " $target\\+0x0" "$kplist"
+		fi
+		;;
+	*) fail "kind_$name" "unknown kind $kind" ;;
+	esac
+done < <(tail -n +2 $DBG/probes)
+
+# Human table: header and one row per probe.
+table=$("$SOCKTAP" status)
+check_grep status_header "^socktap $modver \\(netlink v1\\) on kernel $(uname -r)\$" "$table"
+check_eq status_rows "$(echo "$table" | grep -cE ' (attached|unavailable|disabled|failed) ')" "$(echo $dbg_names | wc -w)"
+
+# Errors: unknown probe (extack text), unprivileged change, bad usage.
+out=$("$SOCKTAP" probe disable no_such_probe 2>&1); rc=$?
+check_eq unknown_probe_exit "$rc" 1
+check_grep unknown_probe_extack 'no such probe' "$out"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$SOCKTAP" probe disable tcp_v4_connect 2>&1); rc=$?
+check_eq unpriv_set_exit "$rc" 4
+check_grep unpriv_set_msg 'permission denied.*CAP_NET_ADMIN' "$out"
+check_eq unpriv_set_unchanged "$(state tcp_v4_connect)" attached
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$SOCKTAP" status 2>&1); rc=$?
+check_eq unpriv_status_allowed "$rc" 0
+"$SOCKTAP" probe frobnicate x >/dev/null 2>&1; rc=$?
+check_eq bad_usage_exit "$rc" 2
+for sub in status probe; do
+	out=$("$SOCKTAP" $sub -h); rc=$?
+	check_eq "help_$sub" "$rc:$(echo "$out" | head -1 | cut -d' ' -f1-3)" "0:usage: socktap $sub"
+done
+
+# Enabling a point this kernel lacks says so (sock_send_length is 6.12+).
+if [ "$(state sock_send_length)" = unavailable ]; then
+	out=$("$SOCKTAP" probe enable sock_send_length 2>&1); rc=$?
+	check_eq enable_unavailable_exit "$rc" 1
+	check_grep enable_unavailable_msg 'not available on this kernel' "$out"
+else
+	check_eq enable_available "$("$SOCKTAP" probe enable sock_send_length)" "sock_send_length: attached"
+fi
+
+check_cmd rmmod rmmod socktap
+check_eq rmmod_gone "$(grep -c '^socktap ' /proc/modules)" 0
+check_eq debugfs_gone "$([ -e $DBG ] && echo present || echo gone)" gone
+check_eq kprobes_gone "$(grep -cE 'tcp_v4_connect|inet_csk_accept' /sys/kernel/debug/kprobes/list)" 0
+check_eq dmesg_clean "$(dmesg_bad)" ""
+
+# Parameters: disable= leaves the point off from the start.
+check_cmd load_disabled load disable=tcp_v6_connect,inet_sock_set_state
+check_eq param_disabled_v6 "$(state tcp_v6_connect)" disabled
+check_eq param_disabled_tp "$(state inet_sock_set_state)" disabled
+check_eq param_others_attached "$(state tcp_v4_connect)" attached
+check_cmd rmmod_disabled rmmod socktap
+check_eq dmesg_clean_end "$(dmesg_bad)" ""
+finish

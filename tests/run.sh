@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: host unit tests, then for each kernel of the matrix: fetch,
+# build with W=1, boot under QEMU and run tests/guest/ inside it.
+#
+#   KERNELS="6.1 7.3" tests/run.sh        a subset of the matrix
+#   GUEST_TESTS="load hits" tests/run.sh  a subset of the guest tests
+#
+# One "PASS name" / "FAIL name: why" line per check; the last line is
+# "N passed, N failed"; exit status 1 when anything failed.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+KERNELS=${KERNELS:-5.10 6.1 6.12 6.12-rt 7.3}
+GUEST_TESTS=${GUEST_TESTS:-}
+BUILD=${SOCKTAP_BUILD:-$ROOT/build}
+VM_TIMEOUT=${VM_TIMEOUT:-900}
+mkdir -p "$BUILD"
+
+passed=0 failed=0
+count() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		PASS\ *) passed=$((passed + 1)); echo "$line" ;;
+		FAIL\ *) failed=$((failed + 1)); echo "$line" ;;
+		*) [ -n "${VERBOSE:-}" ] && echo "  | $line" ;;
+		esac
+	done
+}
+pass() { count <<< "PASS $1"; }
+fail() { count <<< "FAIL $1: $2"; }
+
+# 1. Host unit tests of the CLI's logic.
+for t in tests/unit/test_*; do
+	[ -x "$t" ] && [ "${t%.c}" = "$t" ] || continue
+	count < <("$t")
+done
+
+# The versions DKMS and the module report must be the one in VERSION.
+v=$(cat VERSION)
+dv=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+if [ "$dv" = "$v" ]; then pass host/dkms_version; else fail host/dkms_version "dkms.conf says '$dv', VERSION '$v'"; fi
+cv=$(userspace/socktap -V)
+if [ "$cv" = "socktap $v" ]; then pass host/cli_version; else fail host/cli_version "got '$cv'"; fi
+
+# sparse and checkpatch: any finding fails.
+if [ -z "${SKIP_LINT:-}" ]; then
+	if scripts/lint.sh > "$BUILD/lint.log" 2>&1; then
+		pass host/lint
+	else
+		fail host/lint "$(grep -v ': clean' "$BUILD/lint.log" | head -8 | tr '\n' ' ')"
+	fi
+fi
+
+# 2. The kernels: fetched once, cached.
+# shellcheck disable=SC2086
+if ! scripts/kernels.sh fetch $KERNELS > "$BUILD/fetch.log" 2>&1; then
+	fail fetch "scripts/kernels.sh fetch failed: $(tail -3 "$BUILD/fetch.log")"
+fi
+
+for k in $KERNELS; do
+	start=$(date +%s)
+	if ! scripts/kernels.sh env "$k" > /dev/null 2>&1; then
+		fail "$k/fetch" "kernel not available"
+		continue
+	fi
+	out=$BUILD/$k
+	log=$BUILD/$k.build.log
+	if scripts/kernels.sh build "$k" "$ROOT" "$out" W=1 > "$log" 2>&1 &&
+	   [ -f "$out/socktap.ko" ]; then
+		pass "$k/build"
+	else
+		fail "$k/build" "$(grep -E 'error|Error' "$log" | head -5)"
+		continue
+	fi
+	# W=1 must stay silent on every kernel of the matrix.
+	warn=$(grep -E 'warning:' "$log" | head -5)
+	if [ -z "$warn" ]; then pass "$k/build_w1_no_warnings"; else fail "$k/build_w1_no_warnings" "$warn"; fi
+
+	rm -rf "$BUILD/$k.vm"
+	# shellcheck disable=SC2086
+	scripts/vm.sh --kernel "$k" --timeout "$VM_TIMEOUT" --out "$BUILD/$k.vm" --keep -- \
+		"$ROOT/tests/guest/main.sh" "$k" "$out/socktap.ko" "$ROOT/userspace/socktap" $GUEST_TESTS \
+		> "$BUILD/$k.guest.log" 2>&1
+	rc=$?
+	count < "$BUILD/$k.guest.log"
+	# 0 and 1 come from the guest's tests; anything else is the harness
+	# (timeout, panic, WARN with panic_on_warn, no status).
+	if [ $rc -le 1 ]; then
+		pass "$k/vm_completed"
+	else
+		fail "$k/vm_completed" "vm.sh exit $rc: $(grep -v '^PASS\|^FAIL' "$BUILD/$k.guest.log" | tail -5 | tr '\n' ' ')"
+	fi
+	echo "# $k: $(($(date +%s) - start)) s"
+done
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
