@@ -29,6 +29,11 @@ check_grep() {
 	if printf '%s\n' "$3" | grep -qE -- "$2"; then pass "$1"; else fail "$1" "no /$2/ in: $(printf '%s' "$3" | head -5)"; fi
 }
 
+# check_line NAME LINE TEXT: TEXT has exactly LINE as one of its lines
+check_line() {
+	if printf '%s\n' "$3" | grep -qxF -- "$2"; then pass "$1"; else fail "$1" "no line '$2' in: $(printf '%s' "$3" | head -3)"; fi
+}
+
 # Kernel MIB counter from /proc/net/snmp or /proc/net/netstat: mib Tcp ActiveOpens
 mib() {
 	awk -v p="$1:" -v k="$2" '

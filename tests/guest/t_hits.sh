@@ -38,7 +38,7 @@ fi
 # A disabled point stops counting and leaves the kprobes list; re-enabled
 # it counts again.
 check_eq disable "$("$SOCKTAP" probe disable tcp_v4_connect)" "tcp_v4_connect: disabled"
-check_eq disabled_not_in_kprobes "$(grep -c ' tcp_v4_connect+0x0' /sys/kernel/debug/kprobes/list)" 0
+check_eq disabled_not_in_kprobes "$(grep -cE ' tcp_v4_connect\+0x[04] ' /sys/kernel/debug/kprobes/list)" 0
 c0=$(hits tcp_v4_connect)
 python3 "$GUEST_DIR/tcpgen.py" -n 3
 check_eq disabled_no_hits "$(($(hits tcp_v4_connect) - c0))" 0

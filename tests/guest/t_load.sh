@@ -54,7 +54,8 @@ while read -r name kind st _hits _missed _err target; do
 		if grep -qE " [tT] $target\$" /proc/kallsyms; then want=attached; else want=unavailable; fi
 		check_eq "state_$name" "$st" "$want"
 		if [ "$st" = attached ]; then
-			check_grep "kprobes_list_$name" " $target\\+0x0" "$kplist"
+			# At the entry: +0x0, or +0x4 past ENDBR64 on IBT kernels (6.2+).
+			check_grep "kprobes_list_$name" " $target\\+0x[04] " "$kplist"
 		fi
 		;;
 	*) fail "kind_$name" "unknown kind $kind" ;;
@@ -63,7 +64,7 @@ done < <(tail -n +2 $DBG/probes)
 
 # Human table: header and one row per probe.
 table=$("$SOCKTAP" status)
-check_grep status_header "^socktap $modver \\(netlink v1\\) on kernel $(uname -r)\$" "$table"
+check_line status_header "socktap $modver (netlink v1) on kernel $(uname -r)" "$table"
 check_eq status_rows "$(echo "$table" | grep -cE ' (attached|unavailable|disabled|failed) ')" "$(echo $dbg_names | wc -w)"
 
 # Errors: unknown probe (extack text), unprivileged change, bad usage.
