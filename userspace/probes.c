@@ -88,7 +88,9 @@ void st_probes_print_table(FILE *out, const struct st_probe_list *l)
 			st_kind_name(r->kind), st_state_name(r->state),
 			(unsigned long long)r->hits,
 			(unsigned long long)r->missed, r->target);
-		if (r->error)
+		if (r->state == SOCKTAP_STATE_UNAVAILABLE)
+			fputs(" (not in this kernel)", out);
+		else if (r->error)
 			fprintf(out, " (error %u: %s)", r->error,
 				strerror((int)r->error));
 		fputc('\n', out);
