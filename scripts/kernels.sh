@@ -25,7 +25,7 @@ set -euo pipefail
 
 readonly SERIES_ALL=(5.10 6.1 6.12 6.12-rt 7.3)
 # Bump when the unpack fix-ups change, so cached trees get redone.
-readonly LAYOUT_VERSION=1
+readonly LAYOUT_VERSION=2
 # Packages the 7.x build chroot needs: the compiler the headers were built with
 # (added at run time), make, the kbuild tools' shared libraries (linux-kbuild's
 # Depends: libelf1t64, libssl3t64, zlib1g), pahole for module BTF, kmod, bc
@@ -78,7 +78,7 @@ group_suites() {
 	bullseye | bookworm) echo "main:$1 security:$1-security" ;;
 	bookworm-backports | trixie-backports) echo "main:$1" ;;
 	# Only used to obtain a newer debian-archive-keyring package.
-	keyring) echo "main:trixie main:trixie-updates main:bookworm main:bookworm-updates" ;;
+	keyring) echo "main:bullseye main:bullseye-updates main:bookworm main:bookworm-updates main:trixie main:trixie-updates" ;;
 	*) die "internal: unknown group $1" ;;
 	esac
 }
@@ -186,23 +186,29 @@ keyring_path() {
 }
 
 refresh_keyring() {
-	local kd=$CACHE/apt/keyring ver deb
+	local kd=$CACHE/apt/keyring have='' ver round deb
 	log "archive keyring lacks a key; fetching a newer debian-archive-keyring"
-	apt_setup keyring
-	# Repositories that fail verification are ignored by apt; any that verify
-	# are enough to obtain a trusted newer keyring package.
-	apt_run keyring apt-get -q update >"$CACHE/apt/keyring.update.log" 2>&1 || true
-	ver=$(apt_candidate keyring debian-archive-keyring)
-	[[ -n $ver ]] || die "could not obtain a verified debian-archive-keyring (see $CACHE/apt/keyring.update.log)"
-	rm -rf "$kd" && mkdir -p "$kd/dl" "$kd/x"
-	(cd "$kd/dl" && apt_run keyring apt-get -q download "debian-archive-keyring=$ver") >&2
-	deb=$(ls "$kd"/dl/*.deb)
-	dpkg-deb -x "$deb" "$kd/x"
-	[[ -s $kd/x/usr/share/keyrings/debian-archive-keyring.gpg ]] || die "no keyring in $deb"
-	cat "$SYSTEM_KEYRING" "$kd/x/usr/share/keyrings/debian-archive-keyring.gpg" >"$kd/combined.gpg.tmp"
-	chmod 644 "$kd/combined.gpg.tmp"
-	mv "$kd/combined.gpg.tmp" "$kd/combined.gpg"
-	log "using keyring $kd/combined.gpg (debian-archive-keyring $ver)"
+	# Repositories that fail verification are ignored by apt; any suite that
+	# verifies yields a trusted newer keyring package, which may in turn make
+	# newer suites verify: go round until the candidate stops improving.
+	for round in 1 2 3; do
+		apt_setup keyring
+		apt_run keyring apt-get -q update >"$CACHE/apt/keyring.update.log" 2>&1 || true
+		ver=$(apt_candidate keyring debian-archive-keyring)
+		[[ -n $ver ]] || break
+		[[ -z $have ]] || dpkg --compare-versions "$ver" gt "$have" || break
+		rm -rf "$kd/dl" "$kd/x" && mkdir -p "$kd/dl" "$kd/x"
+		(cd "$kd/dl" && apt_run keyring apt-get -q download "debian-archive-keyring=$ver") >&2
+		deb=$(ls "$kd"/dl/*.deb)
+		dpkg-deb -x "$deb" "$kd/x"
+		[[ -s $kd/x/usr/share/keyrings/debian-archive-keyring.gpg ]] || die "no keyring in $deb"
+		cat "$SYSTEM_KEYRING" "$kd/x/usr/share/keyrings/debian-archive-keyring.gpg" >"$kd/combined.gpg.tmp"
+		chmod 644 "$kd/combined.gpg.tmp"
+		mv "$kd/combined.gpg.tmp" "$kd/combined.gpg"
+		have=$ver
+		log "keyring round $round: using debian-archive-keyring $ver ($kd/combined.gpg)"
+	done
+	[[ -n $have ]] || die "could not obtain a verified debian-archive-keyring (see $CACHE/apt/keyring.update.log)"
 }
 
 # ------------------------------------------------------------------- apt ---
@@ -217,6 +223,7 @@ apt_setup() {
 	[[ -r $kr ]] || die "keyring $kr not readable (install debian-archive-keyring)"
 	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/preferences.d"
 	[[ -e $d/status ]] || : >"$d/status"
+	rm -f "$d/cache/srcpkgcache.bin"
 	{
 		for item in $(group_suites "$g"); do
 			arch=${item%%:*} suite=${item#*:}
@@ -235,7 +242,9 @@ apt_setup() {
 		Dir::State::status "$d/status";
 		Dir::Cache "$d/cache";
 		Dir::Cache::pkgcache "pkgcache.bin";
-		Dir::Cache::srcpkgcache "srcpkgcache.bin";
+		// A binary cache speeds up the many apt-cache calls; the source
+		// cache would only double the disk use.
+		Dir::Cache::srcpkgcache "";
 		APT::Architecture "amd64";
 		#clear APT::Architectures;
 		APT::Architectures { "amd64"; };
@@ -422,12 +431,16 @@ run_for_kernel() {
 	fi
 }
 
-# Check that the headers' prebuilt kbuild tools run where modules get built
-# (they are linked against the build suite's glibc).
+# Check that the headers' prebuilt kbuild tools run where modules get built:
+# they are linked against the glibc of the suite the kernel was built in.
+# fixdep and modpost are run (modpost is a wrapper around modpost.real-*, so
+# that is run too), and every ELF tool's newest GLIBC_ symbol version is
+# compared with the glibc there, because a tool that is only run in some
+# builds (objtool, resolve_btfids) would otherwise fail late.
 check_kbuild_tools() {
-	local tool out rc
-	for tool in scripts/basic/fixdep scripts/mod/modpost; do
-		[[ -e $KDIR/$tool ]] || die "$SERIES: $KDIR/$tool missing"
+	local tool out rc need have
+	for tool in scripts/basic/fixdep scripts/mod/modpost scripts/mod/modpost.real-lsb-64; do
+		[[ -e $KDIR/$tool ]] || { [[ $tool == *.real-* ]] && continue; die "$SERIES: $KDIR/$tool missing"; }
 		rc=0
 		out=$(run_for_kernel "$KDIR/$tool" 2>&1 </dev/null) || rc=$?
 		if ((rc == 126 || rc == 127)) || grep -qE "GLIBC_|not found|cannot execute|error while loading" <<<"$out"; then
@@ -435,6 +448,13 @@ check_kbuild_tools() {
 			die "$SERIES: $tool does not run ${KCHROOT:+inside $KCHROOT }(rc=$rc)"
 		fi
 	done
+	need=$(find -L "$KDIR/scripts" "$KDIR/tools" -type f -perm -u+x -print0 2>/dev/null |
+		xargs -0 -r objdump -T 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -1) || true
+	# (objdump fails on the shell scripts among them: hence "|| true".)
+	have=$(run_for_kernel getconf GNU_LIBC_VERSION | awk '{ print $2 }') || true
+	if [[ -n $need && -n $have ]] && dpkg --compare-versions "$need" gt "$have"; then
+		die "$SERIES: kbuild tools need glibc $need, ${KCHROOT:-the host} has $have"
+	fi
 }
 
 # --------------------------------------------------------------- unpack ---
@@ -451,7 +471,7 @@ relativize_symlinks() {
 }
 
 unpack_kernel() {
-	local s=$1 kd=$2 debdir=$3 new=$2/root.new deb f hdr mk inc common
+	local s=$1 kd=$2 debdir=$3 new=$2/root.new deb hdr mk ref
 	shift 3
 	rm -rf "$new"
 	mkdir -p "$new"
@@ -468,21 +488,27 @@ unpack_kernel() {
 		ln -s usr/lib "$new/lib"
 	fi
 	relativize_symlinks "$new"
-	# The arch headers' Makefile includes the -common tree by absolute
-	# /usr/src path: point it at the sibling directory instead, relative to
-	# the Makefile itself so the tree can move (root.new -> root).
+	# The arch headers' Makefile names the -common tree (include) and, on 7.x,
+	# itself (KBUILD_OUTPUT) by absolute /usr/src path: make those relative
+	# to the Makefile's own directory, so the tree works where it is
+	# unpacked and can move (root.new -> root).
 	hdr=$new/usr/src/linux-headers-$R_KVER
 	mk=$hdr/Makefile
 	[[ -f $mk ]] || die "$s: $mk missing"
-	while read -r inc; do
-		common=${inc#/usr/src/}
-		common=${common%%/*}
-		[[ -d $new/usr/src/$common ]] || die "$s: Makefile includes $inc, not in the unpacked packages"
-		sed -i "s|^include $inc\$|include \$(dir \$(lastword \$(MAKEFILE_LIST)))../${inc#/usr/src/}|" "$mk"
-	done < <(sed -n 's|^include \(/usr/src/[^ ]*\)$|\1|p' "$mk")
-	if grep -rlI --include=Makefile -e '/usr/src/' "$hdr" >/dev/null 2>&1; then
-		grep -rnI --include=Makefile -e '/usr/src/' "$hdr" >&2 || true
-		die "$s: absolute /usr/src reference left in headers Makefile"
+	while read -r ref; do
+		[[ -e $new/usr/src/$ref ]] || die "$s: $mk refers to /usr/src/$ref, not in the unpacked packages"
+	done < <(grep -o '/usr/src/[^/[:space:]]*' "$mk" | sed 's|^/usr/src/||' | sort -u)
+	if grep -q /usr/src/ "$mk"; then
+		# shellcheck disable=SC2016 # make syntax, expanded by make
+		{
+			echo '# socktap: /usr/src made relative to this file (scripts/kernels.sh)'
+			echo 'SOCKTAP_USR_SRC := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)'
+			sed 's|/usr/src/|$(SOCKTAP_USR_SRC)/|g' "$mk"
+		} >"$mk.new"
+		mv "$mk.new" "$mk"
+	fi
+	if grep -rnI --include=Makefile --include='*.mk' -e '/usr/src/' "$hdr/" >&2; then
+		die "$s: absolute /usr/src reference left in the headers"
 	fi
 	[[ -d $new/lib/modules/$R_KVER ]] || die "$s: no lib/modules/$R_KVER in packages"
 	depmod -b "$new" "$R_KVER"
@@ -525,6 +551,8 @@ fetch_one() {
 	if [[ $OFFLINE == 1 && -f $kd/env && -f $kd/stamp ]]; then
 		# shellcheck source=/dev/null
 		. "$kd/env"
+		[[ -d $KDIR ]] || die "$s: $KDIR missing; run fetch $s online"
+		[[ -z $KCHROOT || -f $KCHROOT/.socktap-complete ]] || die "$s: chroot $KCHROOT incomplete; run fetch $s online"
 		printf '%s: %s (%s) ready (offline)\n' "$s" "$KVER" "$KPKGVER"
 		return 0
 	fi

@@ -9,12 +9,13 @@
 # the right thing to do.
 #
 # Protocol with vm.sh (all files in the private 9p share "socktapctl",
-# mounted at /ctl here, never visible to COMMAND):
+# mounted at /ctl here; COMMAND never sees it):
 #   in : cmd (the shell command line), cwd (host working directory),
 #        kmoddir (host path of the kernel's lib/modules/KVER tree)
 #   out: stdout, stderr (COMMAND's output; vm.sh streams them live),
 #        tainted (/proc/sys/kernel/tainted after COMMAND),
 #        status (COMMAND's exit code; written last = "run completed").
+# The guest side of cmd and stage 2 are copied to /run/socktap in the guest.
 # Note: busybox sh, not bash (only busybox exists until we chroot).
 
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -133,24 +134,42 @@ hostname socktap-vm
 ip link set lo up || die "lo up"
 
 log "running command in $cwd"
-# shellcheck disable=SC2016 # $1/$2 belong to the inner shell
-# COMMAND runs with the host's /bin/sh as root in the host's cwd, with a
-# clean environment (the host's is not ours to pass on) and no stdin.
-chroot $R /usr/bin/env -i \
-	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+# PID 1 itself moves into the new root (chroot, like switch_root does): PID 1
+# shares its fs_struct with the kernel's own threads, so the kernel's
+# usermode helpers (module autoloading through /sbin/modprobe, e.g. nfnetlink
+# for nft) then find the host's tools and the bound module tree.  A forked
+# chroot would leave them looking into this initramfs.
+#
+# Stage 2 runs as PID 1 under the host's /bin/sh.  It reaches the control
+# share only through these inherited descriptors, never by path, so COMMAND
+# cannot see or clobber it:
+#   3 status, 4 tainted, 5 COMMAND's stdout, 6 COMMAND's stderr.
+# COMMAND runs as root in the host's cwd with a clean environment (the
+# host's is not ours to pass on) and no stdin.  PID 1 must never exit (that
+# panics the kernel, which vm.sh would report as a crash): it powers off
+# through sysrq and waits.
+mkdir -p $R/run/socktap
+cat /ctl/cmd >$R/run/socktap/cmd
+cat >$R/run/socktap/stage2 <<'EOF2'
+# socktap guest init, stage 2 (PID 1, host's /bin/sh): see scripts/vm-init.sh.
+cwd=$1
+env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root USER=root LOGNAME=root SHELL=/bin/sh TERM=dumb LANG=C.UTF-8 \
 	SOCKTAP_VM=1 SOCKTAP_OUT=/mnt/out \
-	/bin/sh -c 'cd "$1" && exec /bin/sh -c "$2"' socktap-vm "$cwd" "$(cat /ctl/cmd)" \
-	</dev/null >/ctl/stdout 2>/ctl/stderr
+	/bin/sh -c 'cd "$1" && exec /bin/sh -c "$2"' sh "$cwd" "$(cat /run/socktap/cmd)" \
+	</dev/null >&5 2>&6 3>&- 4>&- 5>&- 6>&-
 rc=$?
-log "command exited with $rc"
-
-cat /proc/sys/kernel/tainted >/ctl/tainted
+echo "vm-init: command exited with $rc"
+cat /proc/sys/kernel/tainted >&4
 # The whole kernel log, not just what reached the (quiet) console.
-dmesg -s 16777216 >$R/mnt/out/dmesg.txt
+dmesg >/mnt/out/dmesg.txt 2>&1
 # The status goes last: its presence tells vm.sh the run completed.
-echo "$rc" >/ctl/status
+echo "$rc" >&3
 sync
-poweroff -f
 echo o >/proc/sysrq-trigger
-sleep 60
+while :; do sleep 1; done
+EOF2
+# shellcheck disable=SC2093 # exec fails only if chroot cannot be run
+exec chroot $R /bin/sh /run/socktap/stage2 "$cwd" \
+	3>/ctl/status 4>/ctl/tainted 5>/ctl/stdout 6>/ctl/stderr
+die "exec chroot failed"
