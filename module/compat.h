@@ -3,23 +3,21 @@
  * The one place where kernel versions differ for socktap.
  *
  * Each difference is a feature macro named for what changed, with the
- * release and the change that introduced it.  Code elsewhere tests the
- * feature, never the version.  Debian's kernels in the test matrix
- * (5.10, 6.1, 6.12, 6.12-rt, 7.x) do not backport any of these.
+ * release and the change that introduced it.  The macros come from
+ * feature tests in Kbuild (grepping the target's headers), so a
+ * distribution backport is honoured; code elsewhere tests the feature,
+ * never a version number.
  */
 #ifndef _SOCKTAP_COMPAT_H
 #define _SOCKTAP_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/kprobes.h>
 
 /*
- * 5.11, d741bf41d7c7 ("kprobes: Remove kretprobe hash"): a kretprobe
- * instance no longer carries ->rp; get_kretprobe() reads it, RCU-safe.
+ * ST_HAVE_GET_KRETPROBE: 5.11, d741bf41d7c7 ("kprobes: Remove kretprobe
+ * hash"): a kretprobe instance no longer carries ->rp; get_kretprobe()
+ * reads it, RCU-safe.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
-#define ST_HAVE_GET_KRETPROBE 1
-#endif
 
 static inline struct kretprobe *st_get_kretprobe(struct kretprobe_instance *ri)
 {

@@ -55,4 +55,8 @@ static struct st_probe st_sock_probes[] = {
 	ST_TP("sock_recv_length", "sock:sock_recv_length", st_tp_msg_length),
 };
 
-ST_FAMILY(st_family_sock, st_sock_probes);
+const struct st_probe_family st_family_sock = {
+	.name = "sock",
+	.probes = st_sock_probes,
+	.count = ARRAY_SIZE(st_sock_probes),
+};

@@ -50,9 +50,6 @@ struct st_probe_family {
 	unsigned int count;
 };
 
-#define ST_FAMILY(fam, arr) \
-	const struct st_probe_family fam = { #fam, arr, ARRAY_SIZE(arr) }
-
 /* Table entries: the name of a kprobe point is its function. */
 #define ST_TP(_name, _target, _fn) \
 	{ .name = _name, .target = _target, \
