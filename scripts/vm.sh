@@ -12,6 +12,7 @@
 #   --kroot DIR --kver KVER --vmlinuz FILE   the same, explicitly
 #   --timeout SECONDS   hard limit on the whole QEMU run (default 600)
 #   --smp N             vCPUs (default 2)
+#   --tcg-thread single|multi  TCG threading (default single, see below)
 #   --mem MB            guest RAM (default 2048)
 #   --icount            deterministic timing for benchmarks
 #                       (-icount shift=3,sleep=off; forces --smp 1)
@@ -42,6 +43,13 @@ fail() {
 }
 
 kroot='' kver='' vmlinuz='' series=''
+# Single-threaded TCG (both vCPUs on one host thread) by default: with
+# multi-threaded TCG a vCPU can run a stale translation holding the int3
+# of a finished text_poke_bp(), so toggling any tracepoint under traffic
+# oopses ("Oops: int3" in inet_sk_state_store) on 6.12 and 6.12-rt even
+# without socktap (enable/disable sock:inet_sock_set_state in tracefs
+# while connecting: reproduced here; fine with thread=single).
+tcg_thread=${SOCKTAP_TCG_THREAD:-single}
 timeout_s=600 smp=2 mem=2048 icount=0 out='' keep=0 console='' append='' verbose=0
 while (($#)); do
 	case $1 in
@@ -51,6 +59,7 @@ while (($#)); do
 	--vmlinuz) vmlinuz=${2:?}; shift 2 ;;
 	--timeout) timeout_s=${2:?}; shift 2 ;;
 	--smp) smp=${2:?}; shift 2 ;;
+	--tcg-thread) tcg_thread=${2:?}; shift 2 ;;
 	--mem) mem=${2:?}; shift 2 ;;
 	--icount) icount=1; shift ;;
 	--out) out=${2:?}; shift 2 ;;
@@ -229,7 +238,7 @@ kcmdline=(
 
 qemu=(
 	qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
-	-machine q35 -accel tcg -cpu max -smp "$smp" -m "$mem"
+	-machine q35 -accel "tcg,thread=$tcg_thread" -cpu max -smp "$smp" -m "$mem"
 	-kernel "$vmlinuz" -initrd "$initrd" -append "${kcmdline[*]}"
 	-serial "file:$(qesc "$console")"
 	-nic none
