@@ -21,9 +21,13 @@ CLI_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Wformat=2 -Wshadow \
 
 CLI_SRCS := userspace/main.c userspace/nl.c userspace/json.c \
 	userspace/util.c userspace/probes.c userspace/cmd_status.c \
-	userspace/cmd_probe.c
+	userspace/cmd_probe.c userspace/fmt.c userspace/hist.c \
+	userspace/proc.c userspace/event.c userspace/loop.c \
+	userspace/status.c userspace/cmd_top.c userspace/cmd_hist.c \
+	userspace/cmd_watch.c userspace/cmd_filter.c
 CLI_HDRS := $(wildcard userspace/*.h) include/uapi/linux/socktap.h
-UNIT_TESTS := tests/unit/test_json tests/unit/test_util
+UNIT_TESTS := tests/unit/test_json tests/unit/test_util tests/unit/test_fmt \
+	tests/unit/test_hist tests/unit/test_proc
 
 .PHONY: all module cli unit check lint demo deps clean
 
@@ -44,6 +48,21 @@ tests/unit/test_json: tests/unit/test_json.c userspace/json.c userspace/json.h t
 
 tests/unit/test_util: tests/unit/test_util.c userspace/util.c userspace/util.h tests/unit/unit.h
 	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_util.c userspace/util.c
+
+tests/unit/test_fmt: tests/unit/test_fmt.c userspace/fmt.c userspace/fmt.h \
+		userspace/event.c userspace/event.h userspace/json.c \
+		userspace/util.c tests/unit/unit.h
+	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_fmt.c userspace/fmt.c \
+		userspace/event.c userspace/json.c userspace/util.c
+
+tests/unit/test_hist: tests/unit/test_hist.c userspace/hist.c userspace/hist.h \
+		userspace/json.c tests/unit/unit.h
+	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_hist.c userspace/hist.c \
+		userspace/json.c
+
+tests/unit/test_proc: tests/unit/test_proc.c userspace/proc.c userspace/proc.h \
+		tests/unit/unit.h
+	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_proc.c userspace/proc.c
 
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done

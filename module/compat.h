@@ -12,6 +12,10 @@
 #define _SOCKTAP_COMPAT_H
 
 #include <linux/kprobes.h>
+#include <linux/netlink.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
 
 /*
  * ST_HAVE_GET_KRETPROBE: 5.11, d741bf41d7c7 ("kprobes: Remove kretprobe
@@ -29,6 +33,15 @@ static inline struct kretprobe *st_get_kretprobe(struct kretprobe_instance *ri)
 }
 
 /*
+ * ST_HAVE_TP_SOCK_MSG_LENGTH: the sock:sock_send_length and
+ * sock:sock_recv_length tracepoints (added after 6.1: present in the 6.12
+ * and 7.x headers, absent in 5.10 and 6.1), TP_PROTO(struct sock *sk,
+ * int ret, int flags).  Without them socket I/O is counted by return
+ * probes on sock_sendmsg/sock_recvmsg; the registry picks at run time,
+ * this macro only enables the prototype check in tp_check.h.
+ */
+
+/*
  * 6.1, 9c5d03d36251 ("genetlink: start to validate reserved header bytes"):
  * genl_family grew resv_start_op.  New families leave it at zero, which
  * means strict validation of every command; older kernels always validate
@@ -40,5 +53,40 @@ static inline struct kretprobe *st_get_kretprobe(struct kretprobe_instance *ri)
  * inet_csk_accept() lost its flags/err arguments, so only the return
  * value (the new socket) is read; that is stable on every kernel.
  */
+
+/*
+ * ST_HAVE_GENL_MCAST_CAP: 6.7, 4d54cc32112d ("genetlink: add CAP_NET_ADMIN
+ * test for multicast bind"), in Debian's 6.1 too: the core refuses to
+ * subscribe sockets without CAP_NET_ADMIN.  Without it (5.10) anyone may
+ * join a generic netlink group, so the stream is sent only to receivers
+ * whose opener had CAP_NET_ADMIN: events name processes and addresses.
+ */
+#ifdef ST_HAVE_GENL_MCAST_CAP
+#define ST_GENL_MCGRP(_name) { .name = _name, .flags = GENL_MCAST_CAP_NET_ADMIN }
+#else
+#define ST_GENL_MCGRP(_name) { .name = _name }
+#endif
+
+#ifndef ST_HAVE_GENL_MCAST_CAP
+static inline int st_mc_unprivileged(struct sock *dsk, struct sk_buff *skb,
+				     void *data)
+{
+	return !sk_ns_capable(dsk, &init_user_ns, CAP_NET_ADMIN);
+}
+#endif
+
+static inline int st_genl_multicast(const struct genl_family *family,
+				    struct sk_buff *skb, unsigned int group)
+{
+#ifdef ST_HAVE_GENL_MCAST_CAP
+	return genlmsg_multicast(family, skb, 0, group, GFP_KERNEL);
+#else
+	u32 id = family->mcgrp_offset + group;
+
+	NETLINK_CB(skb).dst_group = id;
+	return netlink_broadcast_filtered(init_net.genl_sock, skb, 0, id,
+					  GFP_KERNEL, st_mc_unprivileged, NULL);
+#endif
+}
 
 #endif /* _SOCKTAP_COMPAT_H */

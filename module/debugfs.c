@@ -9,8 +9,16 @@
 
 #include <linux/debugfs.h>
 #include <linux/err.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
 #include <linux/seq_file.h>
 
+#include "events.h"
+#include "filter.h"
+#include "hist.h"
+#include "proctab.h"
+#include "socktab.h"
 #include "socktap.h"
 
 static struct dentry *st_dir;
@@ -40,6 +48,121 @@ static int st_probes_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(st_probes);
 
+/* Tables and streams: what is used, and what did not fit. */
+static int st_status_show(struct seq_file *m, void *v)
+{
+	u32 pid, port, netns;
+
+	st_filter_get(&pid, &port, &netns);
+	seq_printf(m, "sock_capacity %u\nsock_used %u\nsock_untracked %llu\n",
+		   st_socktab_capacity(), st_socktab_used(),
+		   st_socktab_untracked());
+	seq_printf(m, "proc_capacity %u\nproc_used %u\nproc_dropped %llu\n",
+		   st_proctab_capacity(), st_proctab_used(),
+		   st_proctab_dropped());
+	seq_printf(m, "events_queued %llu\nevents_lost %llu\nevents_undelivered %llu\n",
+		   st_events_queued(), st_events_lost(),
+		   st_events_undelivered());
+	seq_printf(m, "filter_pid %u\nfilter_port %u\nfilter_netns %u\nfiltered %llu\n",
+		   pid, port, netns, st_filter_skipped());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(st_status);
+
+static const char *const st_proto_names[] = { "TCP", "UDP", "other" };
+static const char *const st_family_names[] = { "INET", "INET6", "other" };
+
+/* One line per process, then one per protocol and family it used. */
+static int st_procs_show(struct seq_file *m, void *v)
+{
+	struct st_proc_row row;
+	unsigned int pos = 0, p, f;
+
+	seq_printf(m, "%-8s %-6s %-16s %-10s %7s %7s %7s %7s %7s %7s %7s\n",
+		   "PID", "UID", "COMM", "NETNS", "CONNECT", "INPROG",
+		   "REFUSED", "ERROR", "ACCEPT", "OPENED", "CLOSED");
+	while (st_proctab_read(&pos, &row)) {
+		const struct st_proc_ctr *c = &row.c;
+
+		seq_printf(m, "%-8u %-6u %-16s %-10u %7llu %7llu %7llu %7llu %7llu %7llu %7llu\n",
+			   row.tgid, row.uid, row.comm, row.netns,
+			   c->connect[ST_CONN_OK], c->connect[ST_CONN_INPROGRESS],
+			   c->connect[ST_CONN_REFUSED], c->connect[ST_CONN_ERROR],
+			   c->accepts, c->created, c->closed);
+		for (p = 0; p < __SOCKTAP_PROTO_MAX; p++)
+			for (f = 0; f < __SOCKTAP_FAMILY_MAX; f++) {
+				const u64 *io = c->io[p][f];
+
+				if (!io[ST_IO_SENDS] && !io[ST_IO_RECVS])
+					continue;
+				seq_printf(m, "  io %-5s %-5s sends %llu bytes %llu recvs %llu bytes %llu\n",
+					   st_proto_names[p], st_family_names[f],
+					   io[ST_IO_SENDS], io[ST_IO_SEND_BYTES],
+					   io[ST_IO_RECVS], io[ST_IO_RECV_BYTES]);
+			}
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(st_procs);
+
+/* bpftrace's power-of-two labels: 512, 1K, 2K, ... 1M, 1G. */
+static void st_hist_label(char *buf, size_t len, unsigned int i)
+{
+	static const char suffix[] = " KMGTPE";
+	unsigned int k = i / 10;
+
+	snprintf(buf, len, "%llu%c", 1ULL << (i - k * 10),
+		 k ? suffix[k] : '\0');
+}
+
+static void st_hist_print(struct seq_file *m, unsigned int h)
+{
+	struct st_hist_snap s;
+	char lo[16], hi[16];
+	unsigned int i, first = SOCKTAP_HIST_BUCKETS, last = 0, w;
+	u64 max = 0;
+	const char *name = st_hist_name(h);
+
+	st_hist_read(h, &s);
+	seq_puts(m, "@");
+	for (; *name; name++)
+		seq_putc(m, *name == '-' ? '_' : *name);
+	seq_printf(m, "_ns: count %llu", s.count);
+	if (s.count)
+		seq_printf(m, ", mean %llu ns", div64_u64(s.sum, s.count));
+	seq_putc(m, '\n');
+	for (i = 0; i < SOCKTAP_HIST_BUCKETS; i++) {
+		if (!s.b[i])
+			continue;
+		first = min(first, i);
+		last = i;
+		max = max(max, s.b[i]);
+	}
+	for (i = first; i <= last && max; i++) {
+		if (i == 0)
+			strscpy(lo, "0", sizeof(lo));
+		else
+			st_hist_label(lo, sizeof(lo), i);
+		st_hist_label(hi, sizeof(hi), i + 1);
+		w = (unsigned int)div64_u64(s.b[i] * 52, max);
+		seq_printf(m, "[%s, %s)%*s%8llu |%.*s%*s|\n", lo, hi,
+			   (int)(16 - strlen(lo) - strlen(hi)), "", s.b[i],
+			   w, "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@",
+			   52 - w, "");
+	}
+	seq_putc(m, '\n');
+}
+
+static int st_hist_show(struct seq_file *m, void *v)
+{
+	unsigned int h;
+
+	for (h = 0; h < __SOCKTAP_HIST_MAX; h++)
+		st_hist_print(m, h);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(st_hist);
+
 int st_debugfs_init(void)
 {
 	struct dentry *d;
@@ -61,6 +184,15 @@ int st_debugfs_init(void)
 	if (IS_ERR(d))
 		goto err;
 	d = debugfs_create_file("probes", 0444, st_dir, NULL, &st_probes_fops);
+	if (IS_ERR(d))
+		goto err;
+	d = debugfs_create_file("status", 0444, st_dir, NULL, &st_status_fops);
+	if (IS_ERR(d))
+		goto err;
+	d = debugfs_create_file("procs", 0444, st_dir, NULL, &st_procs_fops);
+	if (IS_ERR(d))
+		goto err;
+	d = debugfs_create_file("hist", 0444, st_dir, NULL, &st_hist_fops);
 	if (IS_ERR(d))
 		goto err;
 	return 0;

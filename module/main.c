@@ -9,6 +9,11 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "events.h"
+#include "filter.h"
+#include "hist.h"
+#include "proctab.h"
+#include "socktab.h"
 #include "socktap.h"
 
 static char *disable;
@@ -16,38 +21,75 @@ module_param(disable, charp, 0444);
 MODULE_PARM_DESC(disable,
 		 "comma-separated probe names not to attach at load (see the probes file)");
 
+/*
+ * Data first (tables, histograms, queues), then the interfaces that read
+ * it, then the probes that fill it; exit stops the probes first, then
+ * the senders, then the interfaces, then frees the data.
+ */
 static int __init socktap_init(void)
 {
 	int err;
 
-	err = st_probes_init(disable);
+	err = st_filter_init();
 	if (err)
 		goto err_out;
-	err = st_debugfs_init();
+	err = st_hist_init();
 	if (err)
-		goto err_probes;
+		goto err_filter;
+	err = st_proctab_init();
+	if (err)
+		goto err_hist;
+	err = st_socktab_init();
+	if (err)
+		goto err_proctab;
+	err = st_events_init();
+	if (err)
+		goto err_socktab;
+	err = st_probes_init(disable);
+	if (err)
+		goto err_events;
 	err = st_netlink_init();
 	if (err)
-		goto err_debugfs;
+		goto err_probes;
+	err = st_debugfs_init();
+	if (err)
+		goto err_netlink;
+	st_probes_attach();
 
 	pr_info("version %s loaded, %u probe points\n", SOCKTAP_VERSION,
 		st_probes_count());
 	return 0;
 
-err_debugfs:
-	st_debugfs_exit();
+err_netlink:
+	st_netlink_exit();
 err_probes:
 	st_probes_exit();
+err_events:
+	st_events_exit();
+err_socktab:
+	st_socktab_exit();
+err_proctab:
+	st_proctab_exit();
+err_hist:
+	st_hist_exit();
+err_filter:
+	st_filter_exit();
 err_out:
 	return err;
 }
 
-/* The reverse of init: interfaces go first so nobody reads freed probes. */
 static void __exit socktap_exit(void)
 {
-	st_netlink_exit();
+	st_probes_detach();
+	st_events_stop();
 	st_debugfs_exit();
+	st_netlink_exit();
 	st_probes_exit();
+	st_events_exit();
+	st_socktab_exit();
+	st_proctab_exit();
+	st_hist_exit();
+	st_filter_exit();
 	pr_info("unloaded\n");
 }
 

@@ -12,22 +12,59 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
+#include "compat.h"
+#include "events.h"
+#include "filter.h"
+#include "hist.h"
+#include "proctab.h"
+#include "socktab.h"
 #include "socktap.h"
 
 static const struct nla_policy st_policy[SOCKTAP_A_MAX + 1] = {
 	[SOCKTAP_A_PROBE_NAME] = { .type = NLA_NUL_STRING,
 				   .len = SOCKTAP_PROBE_NAME_MAX - 1 },
 	[SOCKTAP_A_PROBE_ENABLE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SOCKTAP_A_FILTER_PID] = { .type = NLA_U32 },
+	/* nla_policy.max is s16: 65535 would not fit, so checked by hand. */
+	[SOCKTAP_A_FILTER_PORT] = { .type = NLA_U32 },
+	[SOCKTAP_A_FILTER_NETNS] = { .type = NLA_U32 },
+	[SOCKTAP_A_FILTER_OWNED] = { .type = NLA_FLAG },
+	[SOCKTAP_A_HIST_ID] = NLA_POLICY_MAX(NLA_U32, __SOCKTAP_HIST_MAX - 1),
+};
+
+static const struct genl_multicast_group st_mcgrps[] = {
+	ST_GENL_MCGRP(SOCKTAP_GENL_MCGRP),
 };
 
 static struct genl_family st_genl_family;
 
+static int st_put_u64(struct sk_buff *msg, int type, u64 v)
+{
+	return nla_put_u64_64bit(msg, type, v, SOCKTAP_A_PAD);
+}
+
 static int st_put_status(struct sk_buff *msg)
 {
+	u32 pid, port, netns;
+
+	st_filter_get(&pid, &port, &netns);
 	if (nla_put_string(msg, SOCKTAP_A_VERSION, SOCKTAP_VERSION) ||
 	    nla_put_string(msg, SOCKTAP_A_KRELEASE, init_utsname()->release) ||
 	    nla_put_u32(msg, SOCKTAP_A_GENL_VERSION, SOCKTAP_GENL_VERSION) ||
-	    nla_put_u32(msg, SOCKTAP_A_PROBE_COUNT, st_probes_count()))
+	    nla_put_u32(msg, SOCKTAP_A_PROBE_COUNT, st_probes_count()) ||
+	    nla_put_u32(msg, SOCKTAP_A_SOCK_CAPACITY, st_socktab_capacity()) ||
+	    st_put_u64(msg, SOCKTAP_A_SOCK_USED, st_socktab_used()) ||
+	    st_put_u64(msg, SOCKTAP_A_SOCK_UNTRACKED, st_socktab_untracked()) ||
+	    nla_put_u32(msg, SOCKTAP_A_PROC_CAPACITY, st_proctab_capacity()) ||
+	    st_put_u64(msg, SOCKTAP_A_PROC_USED, st_proctab_used()) ||
+	    st_put_u64(msg, SOCKTAP_A_PROC_DROPPED, st_proctab_dropped()) ||
+	    st_put_u64(msg, SOCKTAP_A_EV_QUEUED, st_events_queued()) ||
+	    st_put_u64(msg, SOCKTAP_A_EV_LOST, st_events_lost()) ||
+	    st_put_u64(msg, SOCKTAP_A_EV_UNDELIVERED, st_events_undelivered()) ||
+	    nla_put_u32(msg, SOCKTAP_A_FILTER_PID, pid) ||
+	    nla_put_u32(msg, SOCKTAP_A_FILTER_PORT, port) ||
+	    nla_put_u32(msg, SOCKTAP_A_FILTER_NETNS, netns) ||
+	    st_put_u64(msg, SOCKTAP_A_FILTERED, st_filter_skipped()))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -61,7 +98,8 @@ static int st_put_probe(struct sk_buff *msg, const struct st_probe *p)
 			      SOCKTAP_A_PAD) ||
 	    nla_put_u64_64bit(msg, SOCKTAP_A_PROBE_MISSED, st_probe_missed(p),
 			      SOCKTAP_A_PAD) ||
-	    (p->err && nla_put_u32(msg, SOCKTAP_A_PROBE_ERROR, p->err)))
+	    (p->err && nla_put_u32(msg, SOCKTAP_A_PROBE_ERROR, p->err)) ||
+	    (p->group && nla_put_string(msg, SOCKTAP_A_PROBE_GROUP, p->group)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -158,6 +196,9 @@ static int st_probe_set_doit(struct sk_buff *skb, struct genl_info *info)
 	err = st_probe_set_enabled(p, nla_get_u8(en));
 	if (!err)
 		err = st_reply_probe(info, p, SOCKTAP_CMD_PROBE_SET);
+	else if (err == -EBUSY)
+		NL_SET_ERR_MSG_ATTR(info->extack, name,
+				    "another point of its group is attached; disable that one first");
 	else if (p->state == SOCKTAP_STATE_UNAVAILABLE)
 		NL_SET_ERR_MSG_ATTR(info->extack, name,
 				    "probe point not available on this kernel");
@@ -166,6 +207,237 @@ static int st_probe_set_doit(struct sk_buff *skb, struct genl_info *info)
 				    "kernel refused to attach the probe");
 	st_probes_unlock();
 	return err;
+}
+
+/* ---- process table */
+
+static int st_put_io(struct sk_buff *msg, const struct st_proc_ctr *c)
+{
+	unsigned int p, f;
+	struct nlattr *nest;
+	const u64 *io;
+
+	for (p = 0; p < __SOCKTAP_PROTO_MAX; p++) {
+		for (f = 0; f < __SOCKTAP_FAMILY_MAX; f++) {
+			io = c->io[p][f];
+			if (!io[ST_IO_SENDS] && !io[ST_IO_RECVS])
+				continue;
+			nest = nla_nest_start(msg, SOCKTAP_A_IO);
+			if (!nest ||
+			    nla_put_u8(msg, SOCKTAP_A_IO_PROTO, p) ||
+			    nla_put_u8(msg, SOCKTAP_A_IO_FAMILY, f) ||
+			    st_put_u64(msg, SOCKTAP_A_IO_SENDS, io[ST_IO_SENDS]) ||
+			    st_put_u64(msg, SOCKTAP_A_IO_SEND_BYTES, io[ST_IO_SEND_BYTES]) ||
+			    st_put_u64(msg, SOCKTAP_A_IO_RECVS, io[ST_IO_RECVS]) ||
+			    st_put_u64(msg, SOCKTAP_A_IO_RECV_BYTES, io[ST_IO_RECV_BYTES]))
+				return -EMSGSIZE;
+			nla_nest_end(msg, nest);
+		}
+	}
+	return 0;
+}
+
+static int st_put_proc(struct sk_buff *msg, const struct st_proc_row *r)
+{
+	const struct st_proc_ctr *c = &r->c;
+
+	if (nla_put_u32(msg, SOCKTAP_A_PROC_PID, r->tgid) ||
+	    nla_put_u32(msg, SOCKTAP_A_PROC_UID, r->uid) ||
+	    nla_put_string(msg, SOCKTAP_A_PROC_COMM, r->comm) ||
+	    nla_put_u32(msg, SOCKTAP_A_PROC_NETNS, r->netns) ||
+	    st_put_u64(msg, SOCKTAP_A_PROC_CONNECT_OK, c->connect[ST_CONN_OK]) ||
+	    st_put_u64(msg, SOCKTAP_A_PROC_CONNECT_INPROGRESS,
+		       c->connect[ST_CONN_INPROGRESS]) ||
+	    st_put_u64(msg, SOCKTAP_A_PROC_CONNECT_REFUSED,
+		       c->connect[ST_CONN_REFUSED]) ||
+	    st_put_u64(msg, SOCKTAP_A_PROC_CONNECT_ERROR,
+		       c->connect[ST_CONN_ERROR]) ||
+	    st_put_u64(msg, SOCKTAP_A_PROC_ACCEPTS, c->accepts) ||
+	    st_put_u64(msg, SOCKTAP_A_PROC_CREATED, c->created) ||
+	    st_put_u64(msg, SOCKTAP_A_PROC_CLOSED, c->closed))
+		return -EMSGSIZE;
+	return st_put_io(msg, c);
+}
+
+/* cb->args[0]: next slot to read. */
+static int st_proc_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned int pos = cb->args[0], at;
+	struct st_proc_row row;
+	void *hdr;
+
+	for (;;) {
+		at = pos;
+		if (!st_proctab_read(&pos, &row))
+			break;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &st_genl_family,
+				  NLM_F_MULTI, SOCKTAP_CMD_PROC_GET);
+		if (!hdr) {
+			pos = at;
+			break;
+		}
+		if (st_put_proc(skb, &row)) {
+			genlmsg_cancel(skb, hdr);
+			pos = at;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = pos;
+	return skb->len;
+}
+
+/* ---- histograms */
+
+static int st_put_hist(struct sk_buff *msg, unsigned int h)
+{
+	struct st_hist_snap s;
+
+	st_hist_read(h, &s);
+	if (nla_put_u32(msg, SOCKTAP_A_HIST_ID, h) ||
+	    nla_put_string(msg, SOCKTAP_A_HIST_NAME, st_hist_name(h)) ||
+	    nla_put(msg, SOCKTAP_A_HIST_BUCKETS, sizeof(s.b), s.b) ||
+	    st_put_u64(msg, SOCKTAP_A_HIST_COUNT, s.count) ||
+	    st_put_u64(msg, SOCKTAP_A_HIST_SUM, s.sum))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int st_hist_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *id = info->attrs[SOCKTAP_A_HIST_ID];
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	if (!id) {
+		NL_SET_ERR_MSG(info->extack, "missing histogram id");
+		return -EINVAL;
+	}
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &st_genl_family, 0,
+				SOCKTAP_CMD_HIST_GET);
+	err = hdr ? st_put_hist(msg, nla_get_u32(id)) : -EMSGSIZE;
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int st_hist_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned int h = cb->args[0];
+	void *hdr;
+
+	for (; h < __SOCKTAP_HIST_MAX; h++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &st_genl_family,
+				  NLM_F_MULTI, SOCKTAP_CMD_HIST_GET);
+		if (!hdr)
+			break;
+		if (st_put_hist(skb, h)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = h;
+	return skb->len;
+}
+
+/* ---- filter and reset */
+
+static u32 st_attr_u32(struct genl_info *info, int type)
+{
+	return info->attrs[type] ? nla_get_u32(info->attrs[type]) : 0;
+}
+
+static int st_filter_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	bool owned = nla_get_flag(info->attrs[SOCKTAP_A_FILTER_OWNED]);
+
+	if (st_attr_u32(info, SOCKTAP_A_FILTER_PORT) > 65535) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[SOCKTAP_A_FILTER_PORT],
+				    "port must be within 0..65535");
+		return -ERANGE;
+	}
+	st_filter_set(st_attr_u32(info, SOCKTAP_A_FILTER_PID),
+		      st_attr_u32(info, SOCKTAP_A_FILTER_PORT),
+		      st_attr_u32(info, SOCKTAP_A_FILTER_NETNS),
+		      owned ? info->snd_portid : 0);
+	return 0;
+}
+
+static int st_reset_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	st_proctab_reset();
+	st_hist_reset();
+	return 0;
+}
+
+/* ---- event stream */
+
+bool st_nl_listening(void)
+{
+	return genl_has_listeners(&st_genl_family, &init_net, 0);
+}
+
+static int st_put_addr(struct sk_buff *msg, int type, u8 family, const u8 *a)
+{
+	return nla_put(msg, type, family == AF_INET6 ? 16 : 4, a);
+}
+
+int st_nl_event_fill(struct sk_buff *skb, const struct st_event *ev)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, 0, 0, &st_genl_family, 0, SOCKTAP_CMD_EVENT);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, SOCKTAP_A_EV_TYPE, ev->type) ||
+	    st_put_u64(skb, SOCKTAP_A_EV_TIME, ev->time) ||
+	    nla_put_u32(skb, SOCKTAP_A_EV_PID, ev->pid) ||
+	    nla_put_u32(skb, SOCKTAP_A_EV_UID, ev->uid) ||
+	    nla_put_string(skb, SOCKTAP_A_EV_COMM, ev->comm) ||
+	    nla_put_u32(skb, SOCKTAP_A_EV_NETNS, ev->netns) ||
+	    nla_put_u8(skb, SOCKTAP_A_EV_FAMILY, ev->family) ||
+	    nla_put_u8(skb, SOCKTAP_A_EV_PROTO, ev->proto) ||
+	    st_put_addr(skb, SOCKTAP_A_EV_SADDR, ev->family, ev->saddr) ||
+	    st_put_addr(skb, SOCKTAP_A_EV_DADDR, ev->family, ev->daddr) ||
+	    nla_put_u16(skb, SOCKTAP_A_EV_SPORT, ev->sport) ||
+	    nla_put_u16(skb, SOCKTAP_A_EV_DPORT, ev->dport))
+		goto cancel;
+	switch (ev->type) {
+	case SOCKTAP_EV_CONNECT:
+		if (st_put_u64(skb, SOCKTAP_A_EV_LATENCY, ev->latency) ||
+		    nla_put_s32(skb, SOCKTAP_A_EV_RESULT, ev->result))
+			goto cancel;
+		break;
+	case SOCKTAP_EV_LIFE:
+		if (st_put_u64(skb, SOCKTAP_A_EV_TX_BYTES, ev->tx) ||
+		    st_put_u64(skb, SOCKTAP_A_EV_RX_BYTES, ev->rx) ||
+		    st_put_u64(skb, SOCKTAP_A_EV_DURATION, ev->duration))
+			goto cancel;
+		break;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* Consumes skb.  -ENOBUFS: some listener's receive buffer was full. */
+int st_nl_event_send(struct sk_buff *skb)
+{
+	return st_genl_multicast(&st_genl_family, skb, 0);
 }
 
 static const struct genl_ops st_genl_ops[] = {
@@ -183,6 +455,27 @@ static const struct genl_ops st_genl_ops[] = {
 		.doit = st_probe_set_doit,
 		.flags = GENL_ADMIN_PERM,
 	},
+	/* Who talks to whom is for the administrator only. */
+	{
+		.cmd = SOCKTAP_CMD_PROC_GET,
+		.dumpit = st_proc_get_dumpit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = SOCKTAP_CMD_HIST_GET,
+		.doit = st_hist_get_doit,
+		.dumpit = st_hist_get_dumpit,
+	},
+	{
+		.cmd = SOCKTAP_CMD_FILTER_SET,
+		.doit = st_filter_set_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = SOCKTAP_CMD_RESET,
+		.doit = st_reset_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 /*
@@ -198,6 +491,9 @@ static struct genl_family st_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = st_genl_ops,
 	.n_ops = ARRAY_SIZE(st_genl_ops),
+	/* Events carry addresses and processes: CAP_NET_ADMIN to subscribe. */
+	.mcgrps = st_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(st_mcgrps),
 };
 
 int st_netlink_init(void)

@@ -79,6 +79,7 @@ const char *st_probe_state_name(u8 state)
 		[SOCKTAP_STATE_UNAVAILABLE] = "unavailable",
 		[SOCKTAP_STATE_DISABLED] = "disabled",
 		[SOCKTAP_STATE_FAILED] = "failed",
+		[SOCKTAP_STATE_STANDBY] = "standby",
 	};
 
 	return state < ARRAY_SIZE(names) ? names[state] : "?";
@@ -201,12 +202,38 @@ static void st_try_attach(struct st_probe *p)
 			st_probe_state_name(p->state), err);
 }
 
+/*
+ * An attached point of p's group that would count p's events twice: the
+ * preferred point excludes everything else in its group; fallbacks (a set
+ * that together covers the same calls) exclude only the preferred one.
+ */
+static struct st_probe *st_group_active(const struct st_probe *p)
+{
+	unsigned int i;
+
+	if (!p->group)
+		return NULL;
+	for (i = 0; i < st_nprobes; i++) {
+		struct st_probe *o = st_index[i];
+
+		if (o == p || !o->group || strcmp(o->group, p->group) ||
+		    o->state != SOCKTAP_STATE_ATTACHED)
+			continue;
+		if (!o->fallback || !p->fallback)
+			return o;
+	}
+	return NULL;
+}
+
 /* Called under st_probe_mutex, from process context. */
 int st_probe_set_enabled(struct st_probe *p, bool on)
 {
 	if (on) {
-		if (p->state != SOCKTAP_STATE_ATTACHED)
-			st_try_attach(p);
+		if (p->state == SOCKTAP_STATE_ATTACHED)
+			return 0;
+		if (st_group_active(p))
+			return -EBUSY;
+		st_try_attach(p);
 		return p->state == SOCKTAP_STATE_ATTACHED ? 0 : -p->err;
 	}
 	if (p->state == SOCKTAP_STATE_ATTACHED) {
@@ -292,12 +319,6 @@ int st_probes_init(const char *disable)
 	err = st_apply_disable(disable);
 	if (err)
 		goto err_free;
-
-	mutex_lock(&st_probe_mutex);
-	for (i = 0; i < st_nprobes; i++)
-		if (st_index[i]->state != SOCKTAP_STATE_DISABLED)
-			st_try_attach(st_index[i]);
-	mutex_unlock(&st_probe_mutex);
 	return 0;
 
 err_free:
@@ -305,7 +326,27 @@ err_free:
 	return err;
 }
 
-void st_probes_exit(void)
+/* In table order, so a group's preferred point (listed first) wins. */
+void st_probes_attach(void)
+{
+	unsigned int i;
+	struct st_probe *p;
+
+	mutex_lock(&st_probe_mutex);
+	for (i = 0; i < st_nprobes; i++) {
+		p = st_index[i];
+		if (p->state == SOCKTAP_STATE_DISABLED)
+			continue;
+		if (st_group_active(p)) {
+			p->state = SOCKTAP_STATE_STANDBY;
+			continue;
+		}
+		st_try_attach(p);
+	}
+	mutex_unlock(&st_probe_mutex);
+}
+
+void st_probes_detach(void)
 {
 	unsigned int i;
 
@@ -321,5 +362,9 @@ void st_probes_exit(void)
 	 * tracepoint handlers may still be running on another CPU.
 	 */
 	tracepoint_synchronize_unregister();
+}
+
+void st_probes_exit(void)
+{
 	st_free_index();
 }

@@ -26,6 +26,8 @@ struct st_probe {
 	/* static: set by the family table */
 	const char *name;	/* stable, shown to users, unique */
 	const char *target;	/* function, or "system:event" for tracepoints */
+	const char *group;	/* same job as other points; NULL if none */
+	bool fallback;		/* attach only if the group's preferred one can't */
 	u8 kind;		/* enum socktap_probe_kind */
 	void *tp_handler;	/* tracepoint: void fn(void *data, TP_PROTO) */
 	kprobe_pre_handler_t pre_handler;	/* kprobe */
@@ -54,6 +56,9 @@ struct st_probe_family {
 #define ST_TP(_name, _target, _fn) \
 	{ .name = _name, .target = _target, \
 	  .kind = SOCKTAP_PROBE_TRACEPOINT, .tp_handler = _fn }
+#define ST_TP_GROUP(_name, _target, _fn, _group) \
+	{ .name = _name, .target = _target, .group = _group, \
+	  .kind = SOCKTAP_PROBE_TRACEPOINT, .tp_handler = _fn }
 #define ST_KP(_target, _fn) \
 	{ .name = #_target, .target = #_target, \
 	  .kind = SOCKTAP_PROBE_KPROBE, .pre_handler = _fn }
@@ -61,6 +66,10 @@ struct st_probe_family {
 	{ .name = #_target, .target = #_target, \
 	  .kind = SOCKTAP_PROBE_KRETPROBE, .entry_handler = _entry, \
 	  .ret_handler = _ret, .data_size = _size }
+#define ST_KRP_FALLBACK(_target, _entry, _ret, _size, _group) \
+	{ .name = #_target, .target = #_target, .group = _group, \
+	  .fallback = true, .kind = SOCKTAP_PROBE_KRETPROBE, \
+	  .entry_handler = _entry, .ret_handler = _ret, .data_size = _size }
 
 /* Handlers count themselves first: one per-CPU add, no shared state. */
 static __always_inline void st_hit(struct st_probe *p)
@@ -78,8 +87,10 @@ static __always_inline struct st_probe *st_krp_probe(struct kretprobe *krp)
 	return container_of(krp, struct st_probe, krp);
 }
 
-/* probes.c */
+/* probes.c: init/exit allocate and free, attach/detach run the probes */
 int st_probes_init(const char *disable);
+void st_probes_attach(void);
+void st_probes_detach(void);
 void st_probes_exit(void);
 unsigned int st_probes_count(void);
 struct st_probe *st_probe_by_index(unsigned int idx);

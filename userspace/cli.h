@@ -15,6 +15,11 @@ struct st_cmd {
 
 int cmd_status(int argc, char **argv, struct st_opts *o);
 int cmd_probe(int argc, char **argv, struct st_opts *o);
+int cmd_top(int argc, char **argv, struct st_opts *o);
+int cmd_hist(int argc, char **argv, struct st_opts *o);
+int cmd_watch(int argc, char **argv, struct st_opts *o);
+int cmd_filter(int argc, char **argv, struct st_opts *o);
+int cmd_reset(int argc, char **argv, struct st_opts *o);
 
 /* Parses -h/-j for a subcommand; returns -1 to continue, else an exit code. */
 int st_common_opts(int argc, char **argv, struct st_opts *o,

@@ -1,51 +1,61 @@
 // SPDX-License-Identifier: GPL-2.0
 /* socktap status: what is loaded, on which kernel, and its probe points. */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <netlink/attr.h>
 
 #include "cli.h"
+#include "fmt.h"
 #include "probes.h"
+#include "status.h"
 #include "util.h"
-
-struct st_status {
-	char version[64];
-	char krelease[128];
-	unsigned int genl_version, probe_count;
-};
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: socktap status [-j] [-h]\n"
 		"\n"
-		"Show the loaded module's version, the kernel release, and every\n"
-		"probe point with its kind, state (attached, unavailable on this\n"
-		"kernel, disabled, failed), hits and missed hits.\n"
+		"Show the loaded module's version, the kernel release, the use of\n"
+		"its socket and process tables, the event stream's counters, the\n"
+		"filter, and every probe point with its kind, state (attached,\n"
+		"unavailable on this kernel, disabled, failed), hits and missed hits.\n"
 		"\n"
 		"  -j   JSON output\n"
 		"  -h   this help\n");
 }
 
-static int st_status_cb(struct nlattr **tb, void *arg)
+/* The table, event and filter lines; returns how many it printed. */
+static int st_status_counters_text(const struct st_status *s)
 {
-	struct st_status *s = arg;
+	char buf[96];
+	int n = 0;
 
-	if (!tb[SOCKTAP_A_VERSION] || !tb[SOCKTAP_A_KRELEASE]) {
-		fprintf(stderr, "socktap: status reply lacks version or release\n");
-		return ST_EXIT_ERROR;
+	if (s->have & ST_HAVE_SOCK) {
+		printf("socket table: %" PRIu64 "/%" PRIu64 " sockets tracked, %" PRIu64 " not tracked (table was full)\n",
+		       s->sock_used, s->sock_capacity, s->sock_untracked);
+		n++;
 	}
-	snprintf(s->version, sizeof(s->version), "%s",
-		 nla_get_string(tb[SOCKTAP_A_VERSION]));
-	snprintf(s->krelease, sizeof(s->krelease), "%s",
-		 nla_get_string(tb[SOCKTAP_A_KRELEASE]));
-	if (tb[SOCKTAP_A_GENL_VERSION])
-		s->genl_version = nla_get_u32(tb[SOCKTAP_A_GENL_VERSION]);
-	if (tb[SOCKTAP_A_PROBE_COUNT])
-		s->probe_count = nla_get_u32(tb[SOCKTAP_A_PROBE_COUNT]);
-	return 0;
+	if (s->have & ST_HAVE_PROC) {
+		printf("process table: %" PRIu64 "/%" PRIu64 " processes, %" PRIu64 " events dropped (table was full)\n",
+		       s->proc_used, s->proc_capacity, s->proc_dropped);
+		n++;
+	}
+	if (s->have & ST_HAVE_EV) {
+		printf("events: queued %" PRIu64 ", lost %" PRIu64 ", undelivered %" PRIu64 "\n",
+		       s->ev_queued, s->ev_lost, s->ev_undelivered);
+		n++;
+	}
+	if (s->have & ST_HAVE_FILTER) {
+		printf("filter: %s (%" PRIu64 " events filtered)\n",
+		       st_fmt_filter(s->filter_pid, s->filter_port,
+				     s->filter_netns, buf, sizeof(buf)),
+		       s->filtered);
+		n++;
+	}
+	return n;
 }
 
 static void st_status_text(const struct st_status *s,
@@ -59,11 +69,57 @@ static void st_status_text(const struct st_status *s,
 			by_state[l->v[i].state]++;
 	printf("socktap %s (netlink v%u) on kernel %s\n", s->version,
 	       s->genl_version, s->krelease);
-	printf("%zu probe points: %u attached, %u unavailable, %u disabled, %u failed\n\n",
+	printf("%zu probe points: %u attached, %u standby, %u unavailable, %u disabled, %u failed\n",
 	       l->n, by_state[SOCKTAP_STATE_ATTACHED],
+	       by_state[SOCKTAP_STATE_STANDBY],
 	       by_state[SOCKTAP_STATE_UNAVAILABLE],
 	       by_state[SOCKTAP_STATE_DISABLED], by_state[SOCKTAP_STATE_FAILED]);
+	putchar('\n');
+	if (st_status_counters_text(s))
+		putchar('\n');
 	st_probes_print_table(stdout, l);
+}
+
+static void st_status_counters_json(struct json *j, const struct st_status *s)
+{
+	if (s->have & (ST_HAVE_SOCK | ST_HAVE_PROC)) {
+		json_key(j, "tables");
+		json_begin_object(j);
+		if (s->have & ST_HAVE_SOCK) {
+			json_key(j, "sockets");
+			json_begin_object(j);
+			json_kv_uint(j, "capacity", s->sock_capacity);
+			json_kv_uint(j, "used", s->sock_used);
+			json_kv_uint(j, "untracked", s->sock_untracked);
+			json_end_object(j);
+		}
+		if (s->have & ST_HAVE_PROC) {
+			json_key(j, "processes");
+			json_begin_object(j);
+			json_kv_uint(j, "capacity", s->proc_capacity);
+			json_kv_uint(j, "used", s->proc_used);
+			json_kv_uint(j, "dropped", s->proc_dropped);
+			json_end_object(j);
+		}
+		json_end_object(j);
+	}
+	if (s->have & ST_HAVE_EV) {
+		json_key(j, "events");
+		json_begin_object(j);
+		json_kv_uint(j, "queued", s->ev_queued);
+		json_kv_uint(j, "lost", s->ev_lost);
+		json_kv_uint(j, "undelivered", s->ev_undelivered);
+		json_end_object(j);
+	}
+	if (s->have & ST_HAVE_FILTER) {
+		json_key(j, "filter");
+		json_begin_object(j);
+		json_kv_uint(j, "pid", s->filter_pid);
+		json_kv_uint(j, "port", s->filter_port);
+		json_kv_uint(j, "netns", s->filter_netns);
+		json_kv_uint(j, "filtered", s->filtered);
+		json_end_object(j);
+	}
 }
 
 static int st_status_json(const struct st_status *s,
@@ -77,6 +133,7 @@ static int st_status_json(const struct st_status *s,
 	json_kv_string(&j, "version", s->version);
 	json_kv_string(&j, "kernel", s->krelease);
 	json_kv_uint(&j, "genl_version", s->genl_version);
+	st_status_counters_json(&j, s);
 	json_key(&j, "probes");
 	json_begin_array(&j);
 	for (i = 0; i < l->n; i++)
@@ -93,8 +150,6 @@ int cmd_status(int argc, char **argv, struct st_opts *o)
 	struct st_nl nl;
 	int rc;
 
-	memset(&s, 0, sizeof(s));
-
 	rc = st_common_opts(argc, argv, o, usage);
 	if (rc >= 0)
 		return rc;
@@ -105,7 +160,7 @@ int cmd_status(int argc, char **argv, struct st_opts *o)
 	rc = st_nl_open(&nl);
 	if (rc)
 		return rc;
-	rc = st_nl_call(&nl, SOCKTAP_CMD_STATUS, 0, NULL, NULL, st_status_cb, &s);
+	rc = st_status_fetch(&nl, &s);
 	if (!rc)
 		rc = st_probes_fetch(&nl, NULL, &l);
 	if (!rc) {

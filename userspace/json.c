@@ -2,6 +2,7 @@
 #include "json.h"
 
 #include <inttypes.h>
+#include <math.h>
 
 void json_init(struct json *j, FILE *out)
 {
@@ -137,6 +138,15 @@ void json_null(struct json *j)
 {
 	json_sep(j);
 	fputs("null", j->out);
+}
+
+void json_fixed(struct json *j, double v, int prec)
+{
+	json_sep(j);
+	if (isfinite(v))
+		fprintf(j->out, "%.*f", prec, v);
+	else
+		fputs("null", j->out);
 }
 
 int json_finish(struct json *j)

@@ -27,6 +27,8 @@ void json_uint(struct json *j, uint64_t v);
 void json_int(struct json *j, int64_t v);
 void json_bool(struct json *j, int v);
 void json_null(struct json *j);
+/* A number with prec decimals ("%.*f"); NaN and infinities as null. */
+void json_fixed(struct json *j, double v, int prec);
 /* Finish the document: newline, and non-zero if nesting was wrong. */
 int json_finish(struct json *j);
 

@@ -10,8 +10,13 @@
 #include "nl.h"
 
 static const struct st_cmd st_cmds[] = {
-	{ "status", "module version, kernel release and probe points", cmd_status },
+	{ "status", "module, kernel, table use, event counters, filter, probe points", cmd_status },
 	{ "probe", "list, enable or disable probe points", cmd_probe },
+	{ "top", "per-process connections and socket I/O, refreshed", cmd_top },
+	{ "hist", "latency histograms: connect, connect-async, first-byte, lifetime", cmd_hist },
+	{ "watch", "stream connect() results or closed TCP connections", cmd_watch },
+	{ "filter", "show, set or clear the module's pid/port/netns filter", cmd_filter },
+	{ "reset", "empty the process table and the histograms", cmd_reset },
 };
 
 #define NCMDS (sizeof(st_cmds) / sizeof(st_cmds[0]))

@@ -79,6 +79,7 @@ void st_nl_close(struct st_nl *nl)
 struct st_call {
 	struct st_nl *nl;
 	st_msg_fn fn;
+	st_raw_fn raw;
 	void *arg;
 	int done;
 	int cb_err;	/* ST_EXIT_* from the user callback */
@@ -90,14 +91,17 @@ static int st_valid_cb(struct nl_msg *msg, void *arg)
 	struct nlattr *tb[SOCKTAP_A_MAX + 1];
 	int ret;
 
-	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, SOCKTAP_A_MAX, NULL);
+	ret = st_nl_parse(nlmsg_hdr(msg), tb);
 	if (ret < 0) {
 		fprintf(stderr, "socktap: malformed reply: %s\n",
 			nl_geterror(ret));
 		c->cb_err = ST_EXIT_ERROR;
 		return NL_STOP;
 	}
-	ret = c->fn ? c->fn(tb, c->arg) : 0;
+	if (c->raw)
+		ret = c->raw(nlmsg_hdr(msg), tb, c->arg);
+	else
+		ret = c->fn ? c->fn(tb, c->arg) : 0;
 	if (ret) {
 		c->cb_err = ret;
 		return NL_STOP;
@@ -163,10 +167,14 @@ static int st_report_kernel_error(struct st_nl *nl, uint8_t cmd)
 	return ST_EXIT_ERROR;
 }
 
-int st_nl_call(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
-	       void *build_arg, st_msg_fn fn, void *arg)
+int st_nl_parse(struct nlmsghdr *nlh, struct nlattr **tb)
 {
-	struct st_call c = { .nl = nl, .fn = fn, .arg = arg };
+	return genlmsg_parse(nlh, 0, tb, SOCKTAP_A_MAX, NULL);
+}
+
+static int st_nl_do(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
+		    void *build_arg, struct st_call *c)
+{
 	struct nl_msg *msg;
 	struct nl_cb *cb;
 	int ret, rc = ST_EXIT_ERROR;
@@ -192,10 +200,10 @@ int st_nl_call(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
 			goto out;
 		}
 	}
-	if (nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, st_valid_cb, &c) < 0 ||
-	    nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, st_done_cb, &c) < 0 ||
-	    nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, st_done_cb, &c) < 0 ||
-	    nl_cb_err(cb, NL_CB_CUSTOM, st_err_cb, &c) < 0) {
+	if (nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, st_valid_cb, c) < 0 ||
+	    nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, st_done_cb, c) < 0 ||
+	    nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, st_done_cb, c) < 0 ||
+	    nl_cb_err(cb, NL_CB_CUSTOM, st_err_cb, c) < 0) {
 		fprintf(stderr, "socktap: cannot set netlink callbacks\n");
 		goto out;
 	}
@@ -206,16 +214,16 @@ int st_nl_call(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
 			nl_geterror(ret));
 		goto out;
 	}
-	while (!c.done && !c.cb_err) {
+	while (!c->done && !c->cb_err) {
 		ret = nl_recvmsgs(nl->sk, cb);
-		if (ret < 0 && !c.done && !c.cb_err) {
+		if (ret < 0 && !c->done && !c->cb_err) {
 			fprintf(stderr, "socktap: receiving the reply: %s\n",
 				nl_geterror(ret));
 			goto out;
 		}
 	}
-	if (c.cb_err)
-		rc = c.cb_err;
+	if (c->cb_err)
+		rc = c->cb_err;
 	else if (nl->err)
 		rc = st_report_kernel_error(nl, cmd);
 	else
@@ -224,4 +232,126 @@ out:
 	nl_cb_put(cb);
 	nlmsg_free(msg);
 	return rc;
+}
+
+int st_nl_call(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
+	       void *build_arg, st_msg_fn fn, void *arg)
+{
+	struct st_call c = { .nl = nl, .fn = fn, .arg = arg };
+
+	return st_nl_do(nl, cmd, dump, build, build_arg, &c);
+}
+
+int st_nl_call_raw(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
+		   void *build_arg, st_raw_fn fn, void *arg)
+{
+	struct st_call c = { .nl = nl, .raw = fn, .arg = arg };
+
+	return st_nl_do(nl, cmd, dump, build, build_arg, &c);
+}
+
+int st_nl_subscribe(struct st_nl *nl, const char *group, int rcvbuf)
+{
+	int grp, ret, one = 1;
+
+	grp = genl_ctrl_resolve_grp(nl->sk, SOCKTAP_GENL_NAME, group);
+	if (grp < 0) {
+		if (grp == -NLE_OBJ_NOTFOUND)
+			fprintf(stderr,
+				"socktap: the loaded module has no '%s' multicast group (too old?)\n",
+				group);
+		else
+			fprintf(stderr, "socktap: looking up the '%s' group: %s\n",
+				group, nl_geterror(grp));
+		return ST_EXIT_ERROR;
+	}
+	/* Past net.core.rmem_max when we may (CAP_NET_ADMIN), else capped. */
+	if (setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &rcvbuf, sizeof(rcvbuf)) < 0) {
+		ret = nl_socket_set_buffer_size(nl->sk, rcvbuf, 0);
+		if (ret < 0) {
+			fprintf(stderr, "socktap: setting the receive buffer: %s\n",
+				nl_geterror(ret));
+			return ST_EXIT_ERROR;
+		}
+	}
+	/*
+	 * Let the module see our overruns: without this, netlink tells a
+	 * broadcaster nothing when only our buffer was full (-ESRCH, "no
+	 * listener"), and its "undelivered" counter stays 0.
+	 */
+	if (setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK,
+		       NETLINK_BROADCAST_ERROR, &one, sizeof(one)) < 0) {
+		fprintf(stderr, "socktap: netlink socket options: %s\n",
+			strerror(errno));
+		return ST_EXIT_ERROR;
+	}
+	nl_socket_disable_seq_check(nl->sk);
+	ret = nl_socket_set_nonblocking(nl->sk);
+	if (ret >= 0)
+		ret = nl_socket_add_membership(nl->sk, grp);
+	if (ret == -NLE_PERM) {
+		fprintf(stderr,
+			"socktap: permission denied: the '%s' stream needs CAP_NET_ADMIN (run it as root)\n",
+			group);
+		return ST_EXIT_PERM;
+	}
+	if (ret < 0) {
+		fprintf(stderr, "socktap: joining the '%s' group: %s\n", group,
+			nl_geterror(ret));
+		return ST_EXIT_ERROR;
+	}
+	return ST_EXIT_OK;
+}
+
+uint64_t st_nla_uint(const struct nlattr *a)
+{
+	const void *p = nla_data(a);
+	uint64_t v64;
+	uint32_t v32;
+	uint16_t v16;
+
+	switch (nla_len(a)) {
+	case 1:
+		return *(const uint8_t *)p;
+	case 2:
+		memcpy(&v16, p, sizeof(v16));
+		return v16;
+	case 4:
+		memcpy(&v32, p, sizeof(v32));
+		return v32;
+	case 8:
+		memcpy(&v64, p, sizeof(v64));
+		return v64;
+	default:
+		return 0;
+	}
+}
+
+int64_t st_nla_int(const struct nlattr *a)
+{
+	uint64_t v = st_nla_uint(a);
+
+	switch (nla_len(a)) {
+	case 1:
+		return (int8_t)v;
+	case 2:
+		return (int16_t)v;
+	case 4:
+		return (int32_t)v;
+	default:
+		return (int64_t)v;
+	}
+}
+
+void st_nla_strcpy(char *dst, size_t n, const struct nlattr *a)
+{
+	size_t len = (size_t)nla_len(a);
+
+	if (!n)
+		return;
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, nla_data(a), len);
+	dst[len] = '\0';
 }

@@ -29,6 +29,13 @@ typedef int (*st_msg_fn)(struct nlattr **tb, void *arg);
 /* Adds request attributes; returns 0 or a negative libnl error. */
 typedef int (*st_build_fn)(struct nl_msg *msg, void *arg);
 
+/*
+ * Called per reply message with its header and top-level attributes, for
+ * replies that repeat an attribute (nested SOCKTAP_A_IO): tb keeps only
+ * the last of each, nlh has them all.
+ */
+typedef int (*st_raw_fn)(struct nlmsghdr *nlh, struct nlattr **tb, void *arg);
+
 /* Returns an ST_EXIT_* code and prints why on failure. */
 int st_nl_open(struct st_nl *nl);
 void st_nl_close(struct st_nl *nl);
@@ -40,5 +47,26 @@ void st_nl_close(struct st_nl *nl);
  */
 int st_nl_call(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
 	       void *build_arg, st_msg_fn fn, void *arg);
+
+/* st_nl_call with a callback that also gets the message. */
+int st_nl_call_raw(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
+		   void *build_arg, st_raw_fn fn, void *arg);
+
+/* Parse a socktap message's attributes into tb[SOCKTAP_A_MAX + 1]. */
+int st_nl_parse(struct nlmsghdr *nlh, struct nlattr **tb);
+
+/*
+ * Join the multicast group name of the family for events: seq checks off,
+ * non-blocking, a receive buffer of rcvbuf bytes (forced past rmem_max
+ * when CAP_NET_ADMIN allows).  Returns ST_EXIT_*.
+ */
+int st_nl_subscribe(struct st_nl *nl, const char *group, int rcvbuf);
+
+/* An unsigned attribute of any width (1, 2, 4 or 8 bytes); else 0. */
+uint64_t st_nla_uint(const struct nlattr *a);
+/* A signed one (s8..s64, sign-extended). */
+int64_t st_nla_int(const struct nlattr *a);
+/* Copy a string attribute, NUL-terminated even if the kernel's is not. */
+void st_nla_strcpy(char *dst, size_t n, const struct nlattr *a);
 
 #endif

@@ -29,6 +29,9 @@ int st_probe_from_attrs(struct nlattr **tb, struct st_probe_rec *r)
 		r->missed = nla_get_u64(tb[SOCKTAP_A_PROBE_MISSED]);
 	if (tb[SOCKTAP_A_PROBE_ERROR])
 		r->error = nla_get_u32(tb[SOCKTAP_A_PROBE_ERROR]);
+	if (tb[SOCKTAP_A_PROBE_GROUP])
+		snprintf(r->group, sizeof(r->group), "%s",
+			 nla_get_string(tb[SOCKTAP_A_PROBE_GROUP]));
 	return ST_EXIT_OK;
 }
 
@@ -90,6 +93,8 @@ void st_probes_print_table(FILE *out, const struct st_probe_list *l)
 			(unsigned long long)r->missed, r->target);
 		if (r->state == SOCKTAP_STATE_UNAVAILABLE)
 			fputs(" (not in this kernel)", out);
+		else if (r->state == SOCKTAP_STATE_STANDBY)
+			fputs(" (fallback, not needed here)", out);
 		else if (r->error)
 			fprintf(out, " (error %u: %s)", r->error,
 				strerror((int)r->error));
@@ -107,5 +112,7 @@ void st_probe_json(struct json *j, const struct st_probe_rec *r)
 	json_kv_uint(j, "hits", r->hits);
 	json_kv_uint(j, "missed", r->missed);
 	json_kv_uint(j, "error", r->error);
+	json_key(j, "group");
+	json_string(j, r->group[0] ? r->group : NULL);
 	json_end_object(j);
 }

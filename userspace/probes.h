@@ -14,6 +14,7 @@
 struct st_probe_rec {
 	char name[SOCKTAP_PROBE_NAME_MAX];
 	char target[128];
+	char group[32];		/* empty: not in a group */
 	unsigned int kind, state, error;
 	uint64_t hits, missed;
 };

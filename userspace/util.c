@@ -24,6 +24,7 @@ const char *st_state_name(unsigned int state)
 		[SOCKTAP_STATE_UNAVAILABLE] = "unavailable",
 		[SOCKTAP_STATE_DISABLED] = "disabled",
 		[SOCKTAP_STATE_FAILED] = "failed",
+		[SOCKTAP_STATE_STANDBY] = "standby",
 	};
 
 	return state < __SOCKTAP_STATE_MAX ? names[state] : "unknown";

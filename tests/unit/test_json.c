@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The CLI's JSON writer: separators, nesting, escaping. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "json.h"
@@ -65,6 +66,16 @@ static void doc_two_keys(struct json *j)
 	json_end_object(j);
 }
 
+static void doc_fixed(struct json *j)
+{
+	json_begin_array(j);
+	json_fixed(j, 1715000000.1234, 3);
+	json_fixed(j, 0.5, 1);
+	json_fixed(j, NAN, 2);
+	json_fixed(j, -2.0, 0);
+	json_end_array(j);
+}
+
 int main(void)
 {
 	int err;
@@ -78,6 +89,9 @@ int main(void)
 	s = render(doc_escape, &err);
 	CHECK_STR("json_escape", s,
 		  "\"q\\\"b\\\\n\\n\\t\\r\\u0001\\u007f\xc3\xa9\"\n");
+
+	s = render(doc_fixed, &err);
+	CHECK_STR("json_fixed", s, "[1715000000.123,0.5,null,-2]\n");
 
 	render(doc_unbalanced, &err);
 	CHECK("json_unbalanced_detected", err != 0);

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU event queues drained by per-CPU work items into netlink.
+ *
+ * A handler takes only its own CPU's queue lock (a raw spinlock, so it
+ * also holds on PREEMPT_RT with preemption off), and kicks the work item
+ * only when the queue goes from empty to non-empty.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+
+#include "events.h"
+
+static unsigned int event_queue = 4096;
+module_param(event_queue, uint, 0444);
+MODULE_PARM_DESC(event_queue,
+		 "stream records queued per CPU (16..1048576); records that find the queue full are counted as lost");
+
+#define ST_EV_BATCH 32
+
+struct st_ev_ring {
+	raw_spinlock_t lock;
+	unsigned int head, tail;	/* free-running; used = head - tail */
+	int cpu;
+	struct work_struct work;
+	struct st_event scratch[ST_EV_BATCH];
+	struct st_event ev[];
+};
+
+static struct st_ev_ring **st_rings;
+static u64 __percpu *st_queued;
+static u64 __percpu *st_lost;
+static atomic64_t st_undelivered;
+
+static u64 st_pcpu_sum(u64 __percpu *c)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(c, cpu);
+	return sum;
+}
+
+u64 st_events_queued(void)
+{
+	return st_pcpu_sum(st_queued);
+}
+
+u64 st_events_lost(void)
+{
+	return st_pcpu_sum(st_lost);
+}
+
+u64 st_events_undelivered(void)
+{
+	return atomic64_read(&st_undelivered);
+}
+
+bool st_events_wanted(void)
+{
+	return st_nl_listening();
+}
+
+void st_event_push(const struct st_event *ev)
+{
+	struct st_ev_ring *r = st_rings[smp_processor_id()];
+	unsigned long flags;
+	bool kick;
+
+	raw_spin_lock_irqsave(&r->lock, flags);
+	if (r->head - r->tail >= event_queue) {
+		raw_spin_unlock_irqrestore(&r->lock, flags);
+		this_cpu_inc(*st_lost);
+		return;
+	}
+	kick = r->head == r->tail;
+	r->ev[r->head % event_queue] = *ev;
+	r->head++;
+	raw_spin_unlock_irqrestore(&r->lock, flags);
+	this_cpu_inc(*st_queued);
+	if (kick)
+		queue_work_on(r->cpu, system_wq, &r->work);
+}
+
+static unsigned int st_ring_take(struct st_ev_ring *r)
+{
+	unsigned long flags;
+	unsigned int n, i;
+
+	raw_spin_lock_irqsave(&r->lock, flags);
+	n = min_t(unsigned int, r->head - r->tail, ST_EV_BATCH);
+	for (i = 0; i < n; i++)
+		r->scratch[i] = r->ev[(r->tail + i) % event_queue];
+	r->tail += n;
+	raw_spin_unlock_irqrestore(&r->lock, flags);
+	return n;
+}
+
+/* -ESRCH: nobody listens any more, which loses nothing anyone wanted. */
+static void st_send(struct sk_buff *skb, unsigned int n)
+{
+	int err = st_nl_event_send(skb);
+
+	if (err && err != -ESRCH)
+		atomic64_add(n, &st_undelivered);
+}
+
+static void st_ev_work(struct work_struct *work)
+{
+	struct st_ev_ring *r = container_of(work, struct st_ev_ring, work);
+	struct sk_buff *skb = NULL;
+	unsigned int n, i, in_skb = 0;
+
+	while ((n = st_ring_take(r)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (!skb) {
+				skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+				if (!skb) {
+					atomic64_add(n - i, &st_undelivered);
+					break;
+				}
+			}
+			if (st_nl_event_fill(skb, &r->scratch[i])) {
+				if (!in_skb) {
+					/* Cannot happen: records are far smaller. */
+					atomic64_inc(&st_undelivered);
+					continue;
+				}
+				/* Full: send it and put this record in a new one. */
+				st_send(skb, in_skb);
+				skb = NULL;
+				in_skb = 0;
+				i--;
+				continue;
+			}
+			in_skb++;
+		}
+		cond_resched();
+	}
+	if (skb)
+		st_send(skb, in_skb);
+}
+
+int st_events_init(void)
+{
+	int cpu;
+
+	if (event_queue < 16 || event_queue > (1U << 20)) {
+		pr_err("event_queue=%u: must be within 16..1048576\n",
+		       event_queue);
+		return -EINVAL;
+	}
+	atomic64_set(&st_undelivered, 0);
+	st_rings = kcalloc(nr_cpu_ids, sizeof(*st_rings), GFP_KERNEL);
+	st_queued = alloc_percpu(u64);
+	st_lost = alloc_percpu(u64);
+	if (!st_rings || !st_queued || !st_lost)
+		goto err;
+	for_each_possible_cpu(cpu) {
+		struct st_ev_ring *r;
+
+		r = kvzalloc(struct_size(r, ev, event_queue), GFP_KERNEL);
+		if (!r)
+			goto err;
+		raw_spin_lock_init(&r->lock);
+		r->cpu = cpu;
+		INIT_WORK(&r->work, st_ev_work);
+		st_rings[cpu] = r;
+	}
+	return 0;
+
+err:
+	st_events_exit();
+	return -ENOMEM;
+}
+
+/* After the probes are gone: no new records, no more sends. */
+void st_events_stop(void)
+{
+	int cpu;
+
+	if (!st_rings)
+		return;
+	for_each_possible_cpu(cpu)
+		if (st_rings[cpu])
+			cancel_work_sync(&st_rings[cpu]->work);
+}
+
+void st_events_exit(void)
+{
+	int cpu;
+
+	st_events_stop();
+	if (st_rings)
+		for_each_possible_cpu(cpu)
+			kvfree(st_rings[cpu]);
+	kfree(st_rings);
+	st_rings = NULL;
+	free_percpu(st_lost);
+	st_lost = NULL;
+	free_percpu(st_queued);
+	st_queued = NULL;
+}

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hist: bucket labels, bar scaling, deltas, means, the printed layout. */
+#include <stdlib.h>
+
+#include "hist.h"
+#include "unit.h"
+
+static char buf[64];
+
+static const char *label(unsigned int i)
+{
+	return st_hist_label(i, buf, sizeof(buf));
+}
+
+static char *render(const struct st_hist *h, int json)
+{
+	static char out[8192];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+	struct json j;
+
+	if (!f)
+		abort();
+	if (json) {
+		json_init(&j, f);
+		st_hist_json(&j, h);
+		json_finish(&j);
+	} else {
+		st_hist_print(f, h);
+	}
+	fclose(f);
+	return out;
+}
+
+static void hist_init(struct st_hist *h, const char *name)
+{
+	memset(h, 0, sizeof(*h));
+	snprintf(h->name, sizeof(h->name), "%s", name);
+}
+
+static void test_labels(void)
+{
+	CHECK_STR("label_bucket0", label(0), "[0, 2)");
+	CHECK_STR("label_bucket1", label(1), "[2, 4)");
+	CHECK_STR("label_512", label(9), "[512, 1K)");
+	CHECK_STR("label_1K", label(10), "[1K, 2K)");
+	CHECK_STR("label_16K", label(14), "[16K, 32K)");
+	CHECK_STR("label_512K", label(19), "[512K, 1M)");
+	CHECK_STR("label_1M", label(20), "[1M, 2M)");
+	CHECK_STR("label_1G", label(30), "[1G, 2G)");
+	CHECK_STR("label_1T", label(40), "[1T, 2T)");
+	CHECK_STR("label_1P", label(50), "[1P, 2P)");
+	CHECK_STR("label_last", label(63), "[8E, 16E)");
+	CHECK("lo_bucket0", st_hist_lo(0) == 0);
+	CHECK("lo_bucket10", st_hist_lo(10) == 1024);
+	CHECK("hi_bucket0", st_hist_hi(0) == 2);
+	CHECK("hi_bucket62", st_hist_hi(62) == (uint64_t)1 << 63);
+	CHECK("hi_bucket63_saturates", st_hist_hi(63) == UINT64_MAX);
+}
+
+static void test_bars(void)
+{
+	CHECK("bar_max", st_hist_bar(7, 7, 52) == 52);
+	CHECK("bar_half", st_hist_bar(5, 10, 52) == 26);
+	CHECK("bar_truncates", st_hist_bar(1, 3, 52) == 17);
+	CHECK("bar_tiny_is_empty", st_hist_bar(1, 100, 52) == 0);
+	CHECK("bar_zero", st_hist_bar(0, 100, 52) == 0);
+	CHECK("bar_no_max", st_hist_bar(3, 0, 52) == 0);
+	CHECK("bar_huge_no_overflow",
+	      st_hist_bar(UINT64_MAX / 2, UINT64_MAX, 52) == 25);
+}
+
+static void test_ids(void)
+{
+	unsigned int ids[2] = { 99, 99 };
+
+	CHECK("ids_connect", st_hist_ids("connect", ids) == 1 &&
+	      ids[0] == SOCKTAP_HIST_CONNECT);
+	CHECK("ids_async", st_hist_ids("connect-async", ids) == 1 &&
+	      ids[0] == SOCKTAP_HIST_CONNECT_ASYNC);
+	CHECK("ids_first_byte", st_hist_ids("first-byte", ids) == 1 &&
+	      ids[0] == SOCKTAP_HIST_FIRST_BYTE);
+	CHECK("ids_lifetime_two", st_hist_ids("lifetime", ids) == 2 &&
+	      ids[0] == SOCKTAP_HIST_LIFETIME &&
+	      ids[1] == SOCKTAP_HIST_LIFETIME_EST);
+	CHECK("ids_established_alone", st_hist_ids("lifetime-established", ids) == 0);
+	CHECK("ids_unknown", st_hist_ids("connects", ids) == 0);
+	CHECK_STR("id_name", st_hist_id_name(SOCKTAP_HIST_LIFETIME_EST),
+		  "lifetime-established");
+	CHECK_STR("id_name_bad", st_hist_id_name(__SOCKTAP_HIST_MAX), "?");
+}
+
+static void test_delta(void)
+{
+	struct st_hist a, b, d;
+	int reset;
+
+	hist_init(&a, "connect");
+	hist_init(&b, "connect");
+	b.b[3] = 2;
+	b.b[10] = 5;
+	b.sum = 6000;
+	a = b;
+	a.b[10] = 8;
+	a.b[12] = 1;
+	a.sum = 6000 + 3 * 1500 + 5000;
+	reset = st_hist_delta(&a, &b, &d);
+	CHECK("delta_no_reset", reset == 0);
+	CHECK("delta_buckets", d.b[3] == 0 && d.b[10] == 3 && d.b[12] == 1);
+	CHECK("delta_count", d.count == 4);
+	CHECK("delta_sum", d.sum == 9500);
+	CHECK("delta_mean", st_hist_mean_us(&d) > 2.374 && st_hist_mean_us(&d) < 2.376);
+
+	/* A reset in between: the bucket went backwards, show cur as is. */
+	a.b[3] = 1;
+	reset = st_hist_delta(&a, &b, &d);
+	CHECK("delta_reset_detected", reset == 1);
+	CHECK("delta_reset_is_cur", d.b[3] == 1 && d.b[10] == 8 && d.count == 10);
+	hist_init(&d, "x");
+	CHECK("mean_empty", st_hist_mean_us(&d) == 0.0);
+}
+
+static void test_print(void)
+{
+	struct st_hist h;
+
+	hist_init(&h, "connect-async");
+	h.b[14] = 3;
+	h.b[16] = 6;
+	h.b[17] = 1;
+	h.sum = 3 * 20000 + 6 * 70000 + 150000;
+	st_hist_recount(&h);
+	CHECK_STR("print_bpftrace_layout", render(&h, 0),
+		  "@connect_async_ns:\n"
+		  "[16K, 32K)             3 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		  "[32K, 64K)             0 |                                                    |\n"
+		  "[64K, 128K)            6 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		  "[128K, 256K)           1 |@@@@@@@@                                            |\n"
+		  "count 10, mean 63.000 us\n");
+	CHECK_STR("print_json", render(&h, 1),
+		  "{\"name\":\"connect-async\",\"unit\":\"ns\",\"count\":10,\"sum\":630000,"
+		  "\"buckets\":[{\"lo\":16384,\"hi\":32768,\"count\":3},"
+		  "{\"lo\":65536,\"hi\":131072,\"count\":6},"
+		  "{\"lo\":131072,\"hi\":262144,\"count\":1}]}\n");
+
+	hist_init(&h, "lifetime-established");
+	CHECK_STR("print_empty", render(&h, 0),
+		  "@lifetime_established_ns:\ncount 0, mean 0.000 us\n");
+	CHECK_STR("json_empty", render(&h, 1),
+		  "{\"name\":\"lifetime-established\",\"unit\":\"ns\",\"count\":0,\"sum\":0,\"buckets\":[]}\n");
+
+	hist_init(&h, "first-byte");
+	h.b[0] = 2;
+	h.sum = 1;
+	st_hist_recount(&h);
+	CHECK_STR("print_bucket0", render(&h, 0),
+		  "@first_byte_ns:\n"
+		  "[0, 2)                 2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		  "count 2, mean 0.001 us\n");
+	CHECK_STR("json_bucket0_lo_zero", render(&h, 1),
+		  "{\"name\":\"first-byte\",\"unit\":\"ns\",\"count\":2,\"sum\":1,"
+		  "\"buckets\":[{\"lo\":0,\"hi\":2,\"count\":2}]}\n");
+}
+
+int main(void)
+{
+	test_labels();
+	test_bars();
+	test_ids();
+	test_delta();
+	test_print();
+	UNIT_EXIT();
+}

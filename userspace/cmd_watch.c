@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/* socktap watch: the module's event stream, one line per event. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/handlers.h>
+
+#include "cli.h"
+#include "fmt.h"
+#include "event.h"
+#include "loop.h"
+#include "status.h"
+#include "util.h"
+
+/* Room for bursts: the kernel drops what does not fit and we count it. */
+#define ST_WATCH_RCVBUF	(4 << 20)
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: socktap watch connect|life [-n COUNT] [-d SEC] [-t] [-p PID] [-P PORT]\n"
+		"                     [-N NETNS] [-j] [-h]\n"
+		"\n"
+		"Print the module's events as they happen:\n"
+		"  connect  every connect() as it returns, like bpftrace's soconnect.bt:\n"
+		"           PID COMM FAM ADDRESS PORT LAT(us) RESULT\n"
+		"  life     every TCP connection as it closes, like BCC's tcplife:\n"
+		"           PID COMM LADDR LPORT RADDR RPORT TX_KB RX_KB MS\n"
+		"Ends after COUNT events, SEC seconds or Ctrl-C; then stderr gets\n"
+		"\"N events shown; socket overruns: M\" (events the kernel could not\n"
+		"queue to this socket because it was full).\n"
+		"\n"
+		"  -n COUNT   stop after COUNT events\n"
+		"  -d SEC     stop after SEC seconds\n"
+		"  -t         first column TIME(s): seconds since watch started\n"
+		ST_FILTER_USAGE
+		"             A filter (CAP_NET_ADMIN) is set in the module while watch runs.\n"
+		"  -j         one JSON object per event, one per line, with every\n"
+		"             attribute the event carries\n"
+		"  -h         this help\n");
+}
+
+struct st_watch {
+	struct st_opts *o;
+	unsigned int type;
+	int with_time;
+	uint64_t count;		/* 0: no limit */
+	uint64_t start_ns;
+	uint64_t shown, overruns;
+	int done, err;
+};
+
+static void st_event_addr(struct nlattr *a, unsigned char *dst,
+			  unsigned int *len)
+{
+	int n = nla_len(a);
+
+	if (n != 4 && n != 16) {
+		*len = 0;
+		return;
+	}
+	memcpy(dst, nla_data(a), (size_t)n);
+	*len = (unsigned int)n;
+}
+
+static void st_event_from_attrs(struct nlattr **tb, struct st_event *e)
+{
+	int a;
+
+	memset(e, 0, sizeof(*e));
+	for (a = SOCKTAP_A_EV_TYPE; a <= SOCKTAP_A_EV_DURATION; a++)
+		if (tb[a])
+			e->has |= ST_EV_BIT(a);
+	if (tb[SOCKTAP_A_EV_TYPE])
+		e->type = (unsigned int)st_nla_uint(tb[SOCKTAP_A_EV_TYPE]);
+	if (tb[SOCKTAP_A_EV_TIME])
+		e->time_ns = st_nla_uint(tb[SOCKTAP_A_EV_TIME]);
+	if (tb[SOCKTAP_A_EV_PID])
+		e->pid = (uint32_t)st_nla_uint(tb[SOCKTAP_A_EV_PID]);
+	if (tb[SOCKTAP_A_EV_UID])
+		e->uid = (uint32_t)st_nla_uint(tb[SOCKTAP_A_EV_UID]);
+	if (tb[SOCKTAP_A_EV_COMM])
+		st_nla_strcpy(e->comm, sizeof(e->comm), tb[SOCKTAP_A_EV_COMM]);
+	if (tb[SOCKTAP_A_EV_NETNS])
+		e->netns = (uint32_t)st_nla_uint(tb[SOCKTAP_A_EV_NETNS]);
+	if (tb[SOCKTAP_A_EV_FAMILY])
+		e->family = (unsigned int)st_nla_uint(tb[SOCKTAP_A_EV_FAMILY]);
+	if (tb[SOCKTAP_A_EV_PROTO])
+		e->proto = (unsigned int)st_nla_uint(tb[SOCKTAP_A_EV_PROTO]);
+	if (tb[SOCKTAP_A_EV_SADDR])
+		st_event_addr(tb[SOCKTAP_A_EV_SADDR], e->saddr, &e->saddr_len);
+	if (tb[SOCKTAP_A_EV_DADDR])
+		st_event_addr(tb[SOCKTAP_A_EV_DADDR], e->daddr, &e->daddr_len);
+	if (tb[SOCKTAP_A_EV_SPORT])
+		e->sport = (uint16_t)st_nla_uint(tb[SOCKTAP_A_EV_SPORT]);
+	if (tb[SOCKTAP_A_EV_DPORT])
+		e->dport = (uint16_t)st_nla_uint(tb[SOCKTAP_A_EV_DPORT]);
+	if (tb[SOCKTAP_A_EV_LATENCY])
+		e->latency_ns = st_nla_uint(tb[SOCKTAP_A_EV_LATENCY]);
+	if (tb[SOCKTAP_A_EV_RESULT])
+		e->result = st_nla_int(tb[SOCKTAP_A_EV_RESULT]);
+	if (tb[SOCKTAP_A_EV_TX_BYTES])
+		e->tx_bytes = st_nla_uint(tb[SOCKTAP_A_EV_TX_BYTES]);
+	if (tb[SOCKTAP_A_EV_RX_BYTES])
+		e->rx_bytes = st_nla_uint(tb[SOCKTAP_A_EV_RX_BYTES]);
+	if (tb[SOCKTAP_A_EV_DURATION])
+		e->duration_ns = st_nla_uint(tb[SOCKTAP_A_EV_DURATION]);
+}
+
+static int st_watch_msg(struct nl_msg *msg, void *arg)
+{
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+	struct nlattr *tb[SOCKTAP_A_MAX + 1];
+	struct st_watch *w = arg;
+	struct st_event e;
+	struct json j;
+
+	if (w->done)
+		return NL_STOP;
+	/* Anything else on the socket (a late ack) is not an event. */
+	if (gh->cmd != SOCKTAP_CMD_EVENT || st_nl_parse(nlmsg_hdr(msg), tb) < 0)
+		return NL_OK;
+	st_event_from_attrs(tb, &e);
+	if (e.type != w->type)
+		return NL_OK;
+	if (w->o->json) {
+		json_init(&j, stdout);
+		st_event_json(&j, &e);
+		if (json_finish(&j))
+			w->err = ST_EXIT_ERROR;
+	} else {
+		st_event_line(stdout, &e, w->start_ns, w->with_time);
+	}
+	w->shown++;
+	if (w->count && w->shown >= w->count)
+		w->done = 1;
+	return w->done || w->err ? NL_STOP : NL_OK;
+}
+
+static int st_seq_ok(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+/* Read everything queued on the non-blocking socket. */
+static int st_watch_drain(struct st_watch *w, struct st_nl *nl,
+			  struct nl_cb *cb)
+{
+	int ret;
+
+	while (!w->done && !w->err) {
+		ret = nl_recvmsgs(nl->sk, cb);
+		if (ret == -NLE_AGAIN)
+			break;
+		/* libnl reports the socket's ENOBUFS (overrun) as NLE_NOMEM. */
+		if (ret == -NLE_NOMEM) {
+			w->overruns++;
+			continue;
+		}
+		if (ret < 0) {
+			fprintf(stderr, "socktap: receiving events: %s\n",
+				nl_geterror(ret));
+			return ST_EXIT_ERROR;
+		}
+	}
+	if (fflush(stdout)) {
+		perror("socktap: stdout");
+		return ST_EXIT_ERROR;
+	}
+	return w->err;
+}
+
+static int st_watch_run(struct st_watch *w, struct st_nl *nl, uint64_t ms)
+{
+	uint64_t deadline = 0;
+	struct nl_cb *cb;
+	int rc = ST_EXIT_OK, r;
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		fprintf(stderr, "socktap: out of memory\n");
+		return ST_EXIT_ERROR;
+	}
+	if (nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, st_watch_msg, w) < 0 ||
+	    nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, st_seq_ok, NULL) < 0) {
+		fprintf(stderr, "socktap: cannot set netlink callbacks\n");
+		nl_cb_put(cb);
+		return ST_EXIT_ERROR;
+	}
+	w->start_ns = st_now_mono();
+	if (ms)
+		deadline = w->start_ns + ms * 1000000ull;
+	if (!w->o->json) {
+		st_event_header(stdout, w->type, w->with_time);
+		if (fflush(stdout)) {
+			perror("socktap: stdout");
+			rc = ST_EXIT_ERROR;
+		}
+	}
+	while (!rc && !w->done) {
+		r = st_wait(nl_socket_get_fd(nl->sk), deadline);
+		if (r == 0 || r == -1)
+			break;
+		if (r < 0) {
+			perror("socktap: waiting for events");
+			rc = ST_EXIT_ERROR;
+			break;
+		}
+		rc = st_watch_drain(w, nl, cb);
+	}
+	nl_cb_put(cb);
+	return rc;
+}
+
+int cmd_watch(int argc, char **argv, struct st_opts *o)
+{
+	struct st_watch w = { .o = o };
+	struct st_filter f = { 0 };
+	const char *why = NULL;
+	uint64_t ms = 0;
+	struct st_nl nl;
+	int c, rc;
+
+	optind = 0;
+	while ((c = getopt(argc, argv, "hjn:d:t" ST_FILTER_OPTS)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return ST_EXIT_OK;
+		case 'j':
+			o->json = 1;
+			break;
+		case 'n':
+			if (st_parse_uint(optarg, UINT64_MAX, &w.count, &why) ||
+			    !w.count) {
+				fprintf(stderr, "socktap watch: -n %s: %s\n", optarg,
+					why ? why : "must be at least 1");
+				return ST_EXIT_USAGE;
+			}
+			break;
+		case 'd':
+			if (st_parse_seconds(optarg, &ms, &why)) {
+				fprintf(stderr, "socktap watch: -d %s: %s\n", optarg, why);
+				return ST_EXIT_USAGE;
+			}
+			break;
+		case 't':
+			w.with_time = 1;
+			break;
+		default:
+			rc = st_filter_opt(&f, c, optarg, "watch");
+			if (!rc)
+				break;
+			if (rc < 0)
+				usage(stderr);
+			return ST_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1 || !st_event_type_parse(argv[optind])) {
+		if (optind < argc)
+			fprintf(stderr, "socktap watch: '%s': expected connect or life\n",
+				argv[optind]);
+		usage(stderr);
+		return ST_EXIT_USAGE;
+	}
+	w.type = st_event_type_parse(argv[optind]);
+	if (st_loop_init()) {
+		perror("socktap: signals");
+		return ST_EXIT_ERROR;
+	}
+	rc = st_nl_open(&nl);
+	if (rc)
+		return rc;
+	rc = st_filter_begin(&nl, &f, "watch");
+	if (!rc)
+		rc = st_nl_subscribe(&nl, SOCKTAP_GENL_MCGRP, ST_WATCH_RCVBUF);
+	if (!rc) {
+		rc = st_watch_run(&w, &nl, ms);
+		fprintf(stderr, "%llu events shown; socket overruns: %llu\n",
+			(unsigned long long)w.shown,
+			(unsigned long long)w.overruns);
+	}
+	st_nl_close(&nl);
+	return rc;
+}

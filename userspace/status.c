@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "status.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+
+#include "fmt.h"
+
+static int st_status_cb(struct nlattr **tb, void *arg)
+{
+	struct st_status *s = arg;
+
+	if (!tb[SOCKTAP_A_VERSION] || !tb[SOCKTAP_A_KRELEASE]) {
+		fprintf(stderr, "socktap: status reply lacks version or release\n");
+		return ST_EXIT_ERROR;
+	}
+	st_nla_strcpy(s->version, sizeof(s->version), tb[SOCKTAP_A_VERSION]);
+	st_nla_strcpy(s->krelease, sizeof(s->krelease), tb[SOCKTAP_A_KRELEASE]);
+	if (tb[SOCKTAP_A_GENL_VERSION])
+		s->genl_version = (unsigned int)st_nla_uint(tb[SOCKTAP_A_GENL_VERSION]);
+	if (tb[SOCKTAP_A_PROBE_COUNT])
+		s->probe_count = (unsigned int)st_nla_uint(tb[SOCKTAP_A_PROBE_COUNT]);
+
+	if (tb[SOCKTAP_A_SOCK_USED]) {
+		s->have |= ST_HAVE_SOCK;
+		s->sock_used = st_nla_uint(tb[SOCKTAP_A_SOCK_USED]);
+	}
+	if (tb[SOCKTAP_A_SOCK_CAPACITY])
+		s->sock_capacity = st_nla_uint(tb[SOCKTAP_A_SOCK_CAPACITY]);
+	if (tb[SOCKTAP_A_SOCK_UNTRACKED])
+		s->sock_untracked = st_nla_uint(tb[SOCKTAP_A_SOCK_UNTRACKED]);
+
+	if (tb[SOCKTAP_A_PROC_USED]) {
+		s->have |= ST_HAVE_PROC;
+		s->proc_used = st_nla_uint(tb[SOCKTAP_A_PROC_USED]);
+	}
+	if (tb[SOCKTAP_A_PROC_CAPACITY])
+		s->proc_capacity = st_nla_uint(tb[SOCKTAP_A_PROC_CAPACITY]);
+	if (tb[SOCKTAP_A_PROC_DROPPED])
+		s->proc_dropped = st_nla_uint(tb[SOCKTAP_A_PROC_DROPPED]);
+
+	if (tb[SOCKTAP_A_EV_QUEUED]) {
+		s->have |= ST_HAVE_EV;
+		s->ev_queued = st_nla_uint(tb[SOCKTAP_A_EV_QUEUED]);
+	}
+	if (tb[SOCKTAP_A_EV_LOST])
+		s->ev_lost = st_nla_uint(tb[SOCKTAP_A_EV_LOST]);
+	if (tb[SOCKTAP_A_EV_UNDELIVERED])
+		s->ev_undelivered = st_nla_uint(tb[SOCKTAP_A_EV_UNDELIVERED]);
+
+	if (tb[SOCKTAP_A_FILTER_PID] || tb[SOCKTAP_A_FILTER_PORT] ||
+	    tb[SOCKTAP_A_FILTER_NETNS] || tb[SOCKTAP_A_FILTERED])
+		s->have |= ST_HAVE_FILTER;
+	if (tb[SOCKTAP_A_FILTER_PID])
+		s->filter_pid = (uint32_t)st_nla_uint(tb[SOCKTAP_A_FILTER_PID]);
+	if (tb[SOCKTAP_A_FILTER_PORT])
+		s->filter_port = (uint32_t)st_nla_uint(tb[SOCKTAP_A_FILTER_PORT]);
+	if (tb[SOCKTAP_A_FILTER_NETNS])
+		s->filter_netns = (uint32_t)st_nla_uint(tb[SOCKTAP_A_FILTER_NETNS]);
+	if (tb[SOCKTAP_A_FILTERED])
+		s->filtered = st_nla_uint(tb[SOCKTAP_A_FILTERED]);
+	return 0;
+}
+
+int st_status_fetch(struct st_nl *nl, struct st_status *s)
+{
+	memset(s, 0, sizeof(*s));
+	return st_nl_call(nl, SOCKTAP_CMD_STATUS, 0, NULL, NULL, st_status_cb, s);
+}
+
+int st_filter_opt(struct st_filter *f, int c, const char *arg,
+		  const char *cmd)
+{
+	const char *why = NULL;
+	int ret;
+
+	switch (c) {
+	case 'p':
+		ret = st_parse_id(arg, INT32_MAX, &f->pid, &why);
+		break;
+	case 'P':
+		ret = st_parse_id(arg, 65535, &f->port, &why);
+		break;
+	case 'N':
+		ret = st_parse_netns(arg, &f->netns, &why);
+		break;
+	default:
+		return -1;
+	}
+	if (ret) {
+		fprintf(stderr, "socktap %s: -%c %s: %s\n", cmd, c, arg, why);
+		return ST_EXIT_USAGE;
+	}
+	return 0;
+}
+
+int st_filter_any(const struct st_filter *f)
+{
+	return f->pid || f->port || f->netns;
+}
+
+struct st_filter_req {
+	const struct st_filter *f;
+	int owned;
+};
+
+static int st_put_filter(struct nl_msg *msg, void *arg)
+{
+	const struct st_filter_req *r = arg;
+	int ret = 0;
+
+	if (r->f->pid)
+		ret = nla_put_u32(msg, SOCKTAP_A_FILTER_PID, r->f->pid);
+	if (!ret && r->f->port)
+		ret = nla_put_u32(msg, SOCKTAP_A_FILTER_PORT, r->f->port);
+	if (!ret && r->f->netns)
+		ret = nla_put_u32(msg, SOCKTAP_A_FILTER_NETNS, r->f->netns);
+	if (!ret && r->owned)
+		ret = nla_put_flag(msg, SOCKTAP_A_FILTER_OWNED);
+	return ret;
+}
+
+int st_filter_set(struct st_nl *nl, const struct st_filter *f, int owned)
+{
+	struct st_filter_req r = { .f = f, .owned = owned };
+
+	return st_nl_call(nl, SOCKTAP_CMD_FILTER_SET, 0, st_put_filter, &r,
+			  NULL, NULL);
+}
+
+int st_filter_begin(struct st_nl *nl, const struct st_filter *f,
+		    const char *cmd)
+{
+	struct st_status s;
+	char buf[96];
+	int rc;
+
+	rc = st_status_fetch(nl, &s);
+	if (rc)
+		return rc;
+	st_fmt_filter(s.filter_pid, s.filter_port, s.filter_netns, buf,
+		      sizeof(buf));
+	if (!st_filter_any(f)) {
+		if (s.filter_pid || s.filter_port || s.filter_netns)
+			fprintf(stderr,
+				"socktap %s: note: the module's filter is set (%s): only matching activity is counted\n",
+				cmd, buf);
+		return ST_EXIT_OK;
+	}
+	if (s.filter_pid || s.filter_port || s.filter_netns)
+		fprintf(stderr,
+			"socktap %s: note: this replaces the module's filter (%s);\n"
+			"  it is cleared, not restored, when %s ends\n",
+			cmd, buf, cmd);
+	return st_filter_set(nl, f, 1);
+}

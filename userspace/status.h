@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The module's STATUS reply and its in-kernel filter. */
+#ifndef SOCKTAP_STATUS_H
+#define SOCKTAP_STATUS_H
+
+#include <stdint.h>
+
+#include "nl.h"
+
+/* Which optional groups of STATUS attributes the module sent. */
+enum {
+	ST_HAVE_SOCK = 1 << 0,		/* SOCKTAP_A_SOCK_* */
+	ST_HAVE_PROC = 1 << 1,		/* SOCKTAP_A_PROC_CAPACITY/USED/DROPPED */
+	ST_HAVE_EV = 1 << 2,		/* SOCKTAP_A_EV_QUEUED/LOST/UNDELIVERED */
+	ST_HAVE_FILTER = 1 << 3,	/* SOCKTAP_A_FILTER_* or FILTERED */
+};
+
+struct st_status {
+	char version[64];
+	char krelease[128];
+	unsigned int genl_version, probe_count;
+	unsigned int have;
+	uint64_t sock_capacity, sock_used, sock_untracked;
+	uint64_t proc_capacity, proc_used, proc_dropped;
+	uint64_t ev_queued, ev_lost, ev_undelivered;
+	uint32_t filter_pid, filter_port, filter_netns;
+	uint64_t filtered;
+};
+
+/* SOCKTAP_CMD_STATUS into s; returns ST_EXIT_*. */
+int st_status_fetch(struct st_nl *nl, struct st_status *s);
+
+/* The -p/-P/-N options of top, hist, watch and filter; 0 = any. */
+struct st_filter {
+	uint32_t pid, port, netns;
+};
+
+#define ST_FILTER_OPTS "p:P:N:"
+#define ST_FILTER_USAGE \
+	"  -p PID     only this process (thread group id)\n" \
+	"  -P PORT    only sockets with this local or remote port\n" \
+	"  -N NETNS   only this network namespace: its inode number (as in\n" \
+	"             readlink /proc/PID/ns/net -> net:[NUMBER]), net:[NUMBER],\n" \
+	"             or a namespace file like /proc/PID/ns/net, /run/netns/NAME\n"
+
+/*
+ * Handle getopt option c (one of ST_FILTER_OPTS) for command cmd: 0 done,
+ * ST_EXIT_USAGE after printing why, -1 when c is not a filter option.
+ */
+int st_filter_opt(struct st_filter *f, int c, const char *arg,
+		  const char *cmd);
+int st_filter_any(const struct st_filter *f);
+
+/*
+ * SOCKTAP_CMD_FILTER_SET (CAP_NET_ADMIN).  owned: the kernel clears the
+ * filter when nl's socket closes, so keep it open while it should hold.
+ * Returns ST_EXIT_*.
+ */
+int st_filter_set(struct st_nl *nl, const struct st_filter *f, int owned);
+
+/*
+ * Start of top, hist and watch: with filter options, set them as an owned
+ * filter on nl; without, tell stderr if a filter is active in the module
+ * (its counts then cover only what matches).  Returns ST_EXIT_*.
+ */
+int st_filter_begin(struct st_nl *nl, const struct st_filter *f,
+		    const char *cmd);
+
+#endif
