@@ -42,6 +42,24 @@ static inline struct kretprobe *st_get_kretprobe(struct kretprobe_instance *ri)
  */
 
 /*
+ * ST_HAVE_TP_RETRANSMIT_ERR: tcp:tcp_retransmit_skb gained an "err"
+ * argument after 6.12 (present in the 7.x headers): TP_PROTO(sk, skb,
+ * err); it then also fires for failed attempts, which RetransSegs has
+ * always counted.
+ */
+
+/*
+ * ST_HAVE_TP_PROBE_CONST_SKB: tcp:tcp_probe takes a const skb in the 7.x
+ * headers (TP_PROTO(struct sock *sk, const struct sk_buff *skb)), a
+ * plain one up to 6.12.
+ */
+#ifdef ST_HAVE_TP_PROBE_CONST_SKB
+#define ST_TP_PROBE_SKB const struct sk_buff
+#else
+#define ST_TP_PROBE_SKB struct sk_buff
+#endif
+
+/*
  * 6.1, 9c5d03d36251 ("genetlink: start to validate reserved header bytes"):
  * genl_family grew resv_start_op.  New families leave it at zero, which
  * means strict validation of every command; older kernels always validate

@@ -11,15 +11,18 @@
 #include <linux/err.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
+#include <linux/socket.h>
 #include <linux/string.h>
 #include <linux/seq_file.h>
 
 #include "events.h"
 #include "filter.h"
 #include "hist.h"
+#include "listentab.h"
 #include "proctab.h"
 #include "socktab.h"
 #include "socktap.h"
+#include "tcpstat.h"
 
 static struct dentry *st_dir;
 
@@ -127,9 +130,10 @@ static void st_hist_print(struct seq_file *m, unsigned int h)
 	seq_puts(m, "@");
 	for (; *name; name++)
 		seq_putc(m, *name == '-' ? '_' : *name);
-	seq_printf(m, "_ns: count %llu", s.count);
+	seq_printf(m, "_%s: count %llu", st_hist_unit(h), s.count);
 	if (s.count)
-		seq_printf(m, ", mean %llu ns", div64_u64(s.sum, s.count));
+		seq_printf(m, ", mean %llu %s", div64_u64(s.sum, s.count),
+			   st_hist_unit(h));
 	seq_putc(m, '\n');
 	for (i = 0; i < SOCKTAP_HIST_BUCKETS; i++) {
 		if (!s.b[i])
@@ -163,6 +167,59 @@ static int st_hist_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(st_hist);
 
+static const char *const st_tcp_names[__SOCKTAP_TCP_MAX] = {
+	[SOCKTAP_TCP_ACCEPT_ESTABLISHED] = "accept-established",
+	[SOCKTAP_TCP_CONNECT_REQUEST] = "connect-request",
+	[SOCKTAP_TCP_CONNECT_ESTABLISHED] = "connect-established",
+	[SOCKTAP_TCP_ACCEPT_REFUSED] = "accept-refused",
+	[SOCKTAP_TCP_CONNECT_REFUSED] = "connect-refused",
+	[SOCKTAP_TCP_SEND] = "send",
+	[SOCKTAP_TCP_RECEIVE] = "receive",
+	[SOCKTAP_TCP_STATE_CHANGE] = "state-change",
+	[SOCKTAP_TCP_RETRANS] = "retransmits",
+	[SOCKTAP_TCP_RETRANS_SEGS] = "retransmit-segments",
+	[SOCKTAP_TCP_RETRANS_RTO] = "retransmits-rto",
+	[SOCKTAP_TCP_RETRANS_FAST] = "retransmits-fast",
+	[SOCKTAP_TCP_RETRANS_TLP] = "retransmits-tlp",
+	[SOCKTAP_TCP_RETRANS_SYN] = "retransmits-syn",
+	[SOCKTAP_TCP_RETRANS_SYNACK] = "retransmits-synack",
+	[SOCKTAP_TCP_RETRANS_OTHER] = "retransmits-other",
+	[SOCKTAP_TCP_LOSS_PROBES] = "loss-probes",
+	[SOCKTAP_TCP_RST_SENT] = "resets-sent",
+	[SOCKTAP_TCP_RST_RECEIVED] = "resets-received",
+	[SOCKTAP_TCP_LISTEN_OVERFLOW] = "listen-overflows",
+	[SOCKTAP_TCP_SYN_DROP] = "syn-drops",
+};
+
+static int st_tcp_show(struct seq_file *m, void *v)
+{
+	u64 c[__SOCKTAP_TCP_MAX];
+	unsigned int i;
+
+	st_tcp_read(c);
+	for (i = 0; i < __SOCKTAP_TCP_MAX; i++)
+		seq_printf(m, "%-22s %llu\n", st_tcp_names[i] ?: "?", c[i]);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(st_tcp);
+
+static int st_listeners_show(struct seq_file *m, void *v)
+{
+	struct st_listen_row row;
+	unsigned int pos = 0;
+
+	seq_printf(m, "%-6s %-5s %-10s %-8s %-16s %7s %8s %9s %9s\n", "PORT",
+		   "FAM", "NETNS", "PID", "COMM", "BACKLOG", "CONNS",
+		   "OVERFLOWS", "SYN_DROPS");
+	while (st_listentab_read(&pos, &row))
+		seq_printf(m, "%-6u %-5s %-10u %-8u %-16s %7u %8llu %9llu %9llu\n",
+			   row.port, row.family == AF_INET6 ? "inet6" : "inet",
+			   row.netns, row.pid, row.comm, row.backlog_max,
+			   row.c.conns, row.c.overflows, row.c.syn_drops);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(st_listeners);
+
 int st_debugfs_init(void)
 {
 	struct dentry *d;
@@ -193,6 +250,13 @@ int st_debugfs_init(void)
 	if (IS_ERR(d))
 		goto err;
 	d = debugfs_create_file("hist", 0444, st_dir, NULL, &st_hist_fops);
+	if (IS_ERR(d))
+		goto err;
+	d = debugfs_create_file("tcp", 0444, st_dir, NULL, &st_tcp_fops);
+	if (IS_ERR(d))
+		goto err;
+	d = debugfs_create_file("listeners", 0444, st_dir, NULL,
+				&st_listeners_fops);
 	if (IS_ERR(d))
 		goto err;
 	return 0;

@@ -17,8 +17,10 @@ struct st_event {
 	u64 time, latency, tx, rx, duration;
 	u32 pid, uid, netns;
 	s32 result;
+	u32 segs, backlog, backlog_max, synq, reason;
 	u16 sport, dport;
 	u8 type, family, proto;
+	u8 oldstate, newstate, retrans_type;
 	u8 saddr[16], daddr[16];
 	char comm[TASK_COMM_LEN];
 };

@@ -30,11 +30,21 @@ static const char *const st_hist_names[__SOCKTAP_HIST_MAX] = {
 	[SOCKTAP_HIST_FIRST_BYTE] = "first-byte",
 	[SOCKTAP_HIST_LIFETIME] = "lifetime",
 	[SOCKTAP_HIST_LIFETIME_EST] = "lifetime-established",
+	[SOCKTAP_HIST_TCP_SEND_SIZE] = "tcp-send-size",
+	[SOCKTAP_HIST_TCP_RECV_SIZE] = "tcp-recv-size",
+	[SOCKTAP_HIST_STATE_TIME] = "tcp-state-time",
 };
+
+const char *st_hist_unit(unsigned int h)
+{
+	return h == SOCKTAP_HIST_TCP_SEND_SIZE ||
+	       h == SOCKTAP_HIST_TCP_RECV_SIZE ? "bytes" : "ns";
+}
 
 const char *st_hist_name(unsigned int h)
 {
-	return h < __SOCKTAP_HIST_MAX ? st_hist_names[h] : "?";
+	/* A name missing for a new id must not become a NULL dereference. */
+	return h < __SOCKTAP_HIST_MAX && st_hist_names[h] ? st_hist_names[h] : "?";
 }
 
 /* Racy against writers by design: each bucket is read once, untorn. */

@@ -19,12 +19,12 @@ struct st_hist_pcpu {
 extern struct st_hist_pcpu __percpu *st_hists;
 
 /* Bucket i holds [2^i, 2^(i+1)); 0 goes to bucket 0 with 1. */
-static __always_inline void st_hist_add(unsigned int h, u64 ns)
+static __always_inline void st_hist_add(unsigned int h, u64 v)
 {
-	unsigned int i = ns ? ilog2(ns) : 0;
+	unsigned int i = v ? ilog2(v) : 0;
 
 	this_cpu_inc(st_hists->b[h][i]);
-	this_cpu_add(st_hists->sum[h], ns);
+	this_cpu_add(st_hists->sum[h], v);
 }
 
 struct st_hist_snap {
@@ -35,6 +35,7 @@ struct st_hist_snap {
 int st_hist_init(void);
 void st_hist_exit(void);
 const char *st_hist_name(unsigned int h);
+const char *st_hist_unit(unsigned int h);
 void st_hist_read(unsigned int h, struct st_hist_snap *s);
 void st_hist_reset(void);
 

@@ -12,6 +12,7 @@
 #include "events.h"
 #include "filter.h"
 #include "hist.h"
+#include "listentab.h"
 #include "proctab.h"
 #include "socktab.h"
 #include "socktap.h"
@@ -42,9 +43,12 @@ static int __init socktap_init(void)
 	err = st_socktab_init();
 	if (err)
 		goto err_proctab;
-	err = st_events_init();
+	err = st_listentab_init();
 	if (err)
 		goto err_socktab;
+	err = st_events_init();
+	if (err)
+		goto err_listentab;
 	err = st_probes_init(disable);
 	if (err)
 		goto err_events;
@@ -66,6 +70,8 @@ err_probes:
 	st_probes_exit();
 err_events:
 	st_events_exit();
+err_listentab:
+	st_listentab_exit();
 err_socktab:
 	st_socktab_exit();
 err_proctab:
@@ -86,6 +92,7 @@ static void __exit socktap_exit(void)
 	st_netlink_exit();
 	st_probes_exit();
 	st_events_exit();
+	st_listentab_exit();
 	st_socktab_exit();
 	st_proctab_exit();
 	st_hist_exit();

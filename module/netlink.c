@@ -16,9 +16,11 @@
 #include "events.h"
 #include "filter.h"
 #include "hist.h"
+#include "listentab.h"
 #include "proctab.h"
 #include "socktab.h"
 #include "socktap.h"
+#include "tcpstat.h"
 
 static const struct nla_policy st_policy[SOCKTAP_A_MAX + 1] = {
 	[SOCKTAP_A_PROBE_NAME] = { .type = NLA_NUL_STRING,
@@ -297,6 +299,7 @@ static int st_put_hist(struct sk_buff *msg, unsigned int h)
 	st_hist_read(h, &s);
 	if (nla_put_u32(msg, SOCKTAP_A_HIST_ID, h) ||
 	    nla_put_string(msg, SOCKTAP_A_HIST_NAME, st_hist_name(h)) ||
+	    nla_put_string(msg, SOCKTAP_A_HIST_UNIT, st_hist_unit(h)) ||
 	    nla_put(msg, SOCKTAP_A_HIST_BUCKETS, sizeof(s.b), s.b) ||
 	    st_put_u64(msg, SOCKTAP_A_HIST_COUNT, s.count) ||
 	    st_put_u64(msg, SOCKTAP_A_HIST_SUM, s.sum))
@@ -377,8 +380,79 @@ static int st_filter_set_doit(struct sk_buff *skb, struct genl_info *info)
 static int st_reset_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	st_proctab_reset();
+	st_listentab_reset();
+	st_tcp_reset();
 	st_hist_reset();
 	return 0;
+}
+
+/* ---- TCP counters and listeners */
+
+static int st_tcp_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u64 c[__SOCKTAP_TCP_MAX];
+	struct sk_buff *msg;
+	void *hdr;
+
+	st_tcp_read(c);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &st_genl_family, 0,
+				SOCKTAP_CMD_TCP_GET);
+	if (!hdr || nla_put(msg, SOCKTAP_A_TCP_COUNTERS, sizeof(c), c)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int st_put_listen(struct sk_buff *msg, const struct st_listen_row *r)
+{
+	const struct st_listen_ctr *c = &r->c;
+
+	if (nla_put_u16(msg, SOCKTAP_A_LISTEN_PORT, r->port) ||
+	    nla_put_u8(msg, SOCKTAP_A_LISTEN_FAMILY, r->family) ||
+	    nla_put_u32(msg, SOCKTAP_A_LISTEN_NETNS, r->netns) ||
+	    nla_put_u32(msg, SOCKTAP_A_LISTEN_PID, r->pid) ||
+	    nla_put_string(msg, SOCKTAP_A_LISTEN_COMM, r->comm) ||
+	    nla_put_u32(msg, SOCKTAP_A_LISTEN_BACKLOG_MAX, r->backlog_max) ||
+	    st_put_u64(msg, SOCKTAP_A_LISTEN_CONNS, c->conns) ||
+	    st_put_u64(msg, SOCKTAP_A_LISTEN_OVERFLOWS, c->overflows) ||
+	    st_put_u64(msg, SOCKTAP_A_LISTEN_SYN_DROPS, c->syn_drops) ||
+	    nla_put(msg, SOCKTAP_A_LISTEN_ACCEPTQ, sizeof(c->acceptq), c->acceptq) ||
+	    nla_put(msg, SOCKTAP_A_LISTEN_SYNQ, sizeof(c->synq), c->synq))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int st_listen_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned int pos = cb->args[0], at;
+	struct st_listen_row row;
+	void *hdr;
+
+	for (;;) {
+		at = pos;
+		if (!st_listentab_read(&pos, &row))
+			break;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &st_genl_family,
+				  NLM_F_MULTI, SOCKTAP_CMD_LISTEN_GET);
+		if (!hdr) {
+			pos = at;
+			break;
+		}
+		if (st_put_listen(skb, &row)) {
+			genlmsg_cancel(skb, hdr);
+			pos = at;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = pos;
+	return skb->len;
 }
 
 /* ---- event stream */
@@ -423,6 +497,31 @@ int st_nl_event_fill(struct sk_buff *skb, const struct st_event *ev)
 		if (st_put_u64(skb, SOCKTAP_A_EV_TX_BYTES, ev->tx) ||
 		    st_put_u64(skb, SOCKTAP_A_EV_RX_BYTES, ev->rx) ||
 		    st_put_u64(skb, SOCKTAP_A_EV_DURATION, ev->duration))
+			goto cancel;
+		break;
+	case SOCKTAP_EV_STATE:
+		if (nla_put_u8(skb, SOCKTAP_A_EV_OLDSTATE, ev->oldstate) ||
+		    nla_put_u8(skb, SOCKTAP_A_EV_NEWSTATE, ev->newstate) ||
+		    st_put_u64(skb, SOCKTAP_A_EV_DURATION, ev->duration))
+			goto cancel;
+		break;
+	case SOCKTAP_EV_RETRANS:
+		if (nla_put_u8(skb, SOCKTAP_A_EV_NEWSTATE, ev->newstate) ||
+		    nla_put_u8(skb, SOCKTAP_A_EV_RETRANS_TYPE, ev->retrans_type) ||
+		    nla_put_u32(skb, SOCKTAP_A_EV_SEGS, ev->segs))
+			goto cancel;
+		break;
+	case SOCKTAP_EV_RESET:
+		if (nla_put_u8(skb, SOCKTAP_A_EV_NEWSTATE, ev->newstate) ||
+		    nla_put_u32(skb, SOCKTAP_A_EV_REASON, ev->reason))
+			goto cancel;
+		break;
+	case SOCKTAP_EV_ACCEPT:
+	case SOCKTAP_EV_OVERFLOW:
+		if (nla_put_u32(skb, SOCKTAP_A_EV_BACKLOG, ev->backlog) ||
+		    nla_put_u32(skb, SOCKTAP_A_EV_BACKLOG_MAX, ev->backlog_max) ||
+		    nla_put_u32(skb, SOCKTAP_A_EV_SYNQ, ev->synq) ||
+		    nla_put_u32(skb, SOCKTAP_A_EV_REASON, ev->reason))
 			goto cancel;
 		break;
 	}
@@ -474,6 +573,15 @@ static const struct genl_ops st_genl_ops[] = {
 	{
 		.cmd = SOCKTAP_CMD_RESET,
 		.doit = st_reset_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = SOCKTAP_CMD_TCP_GET,
+		.doit = st_tcp_get_doit,
+	},
+	{
+		.cmd = SOCKTAP_CMD_LISTEN_GET,
+		.dumpit = st_listen_get_dumpit,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

@@ -25,7 +25,15 @@ MODULE_PARM_DESC(maxactive,
 
 static const struct st_probe_family *const st_families[] = {
 	&st_family_sock,
+	&st_family_tcp,
 };
+
+static void st_families_exit(unsigned int n)
+{
+	while (n--)
+		if (st_families[n]->exit)
+			st_families[n]->exit();
+}
 
 static DEFINE_MUTEX(st_probe_mutex);
 static struct st_probe **st_index;
@@ -231,8 +239,10 @@ int st_probe_set_enabled(struct st_probe *p, bool on)
 	if (on) {
 		if (p->state == SOCKTAP_STATE_ATTACHED)
 			return 0;
+		/* A point this kernel lacks says so before any group conflict. */
 		if (st_group_active(p))
-			return -EBUSY;
+			return p->state == SOCKTAP_STATE_UNAVAILABLE ?
+			       -ENOENT : -EBUSY;
 		st_try_attach(p);
 		return p->state == SOCKTAP_STATE_ATTACHED ? 0 : -p->err;
 	}
@@ -316,11 +326,23 @@ int st_probes_init(const char *disable)
 		}
 	}
 
+	for (f = 0; f < ARRAY_SIZE(st_families); f++) {
+		if (!st_families[f]->init)
+			continue;
+		err = st_families[f]->init();
+		if (err) {
+			st_families_exit(f);
+			goto err_free;
+		}
+	}
+
 	err = st_apply_disable(disable);
 	if (err)
-		goto err_free;
+		goto err_families;
 	return 0;
 
+err_families:
+	st_families_exit(ARRAY_SIZE(st_families));
 err_free:
 	st_free_index();
 	return err;
@@ -366,5 +388,6 @@ void st_probes_detach(void)
 
 void st_probes_exit(void)
 {
+	st_families_exit(ARRAY_SIZE(st_families));
 	st_free_index();
 }

@@ -117,6 +117,7 @@ static void st_entry_init(struct st_sock *e, u64 now, bool fresh)
 	WRITE_ONCE(e->t_create, now);
 	WRITE_ONCE(e->t_connect, 0);
 	WRITE_ONCE(e->t_est, 0);
+	WRITE_ONCE(e->t_state, 0);
 	atomic64_set(&e->tx, 0);
 	atomic64_set(&e->rx, 0);
 	WRITE_ONCE(e->flags, fresh ? BIT(ST_SK_CREATED) : 0);

@@ -32,6 +32,7 @@ struct st_sock {
 	u64 t_create;		/* created, or accepted */
 	u64 t_connect;		/* connect() entered */
 	u64 t_est;		/* established, or accepted */
+	u64 t_state;		/* last TCP state change */
 	atomic64_t tx, rx;	/* bytes sent and received by the owner */
 	unsigned long flags;
 	u32 tgid, uid;

@@ -50,6 +50,9 @@ struct st_probe_family {
 	const char *name;
 	struct st_probe *probes;
 	unsigned int count;
+	/* Optional: the family's own data, before attach / after detach. */
+	int (*init)(void);
+	void (*exit)(void);
 };
 
 /* Table entries: the name of a kprobe point is its function. */
@@ -105,6 +108,7 @@ const char *st_probe_state_name(u8 state);
 
 /* Families: one file each. */
 extern const struct st_probe_family st_family_sock;
+extern const struct st_probe_family st_family_tcp;
 
 /* debugfs.c */
 int st_debugfs_init(void);

@@ -39,6 +39,10 @@
  *	and the histograms (the socket table follows live sockets and stays).
  * @SOCKTAP_CMD_EVENT: multicast on %SOCKTAP_GENL_MCGRP, one message per
  *	event: %SOCKTAP_A_EV_*.
+ * @SOCKTAP_CMD_TCP_GET: doit; the TCP event counters as
+ *	%SOCKTAP_A_TCP_COUNTERS.
+ * @SOCKTAP_CMD_LISTEN_GET: dumpit, needs CAP_NET_ADMIN; one message per
+ *	listener seen: %SOCKTAP_A_LISTEN_*.
  */
 enum socktap_cmd {
 	SOCKTAP_CMD_UNSPEC,
@@ -50,6 +54,8 @@ enum socktap_cmd {
 	SOCKTAP_CMD_FILTER_SET,
 	SOCKTAP_CMD_RESET,
 	SOCKTAP_CMD_EVENT,
+	SOCKTAP_CMD_TCP_GET,
+	SOCKTAP_CMD_LISTEN_GET,
 
 	__SOCKTAP_CMD_MAX,
 	SOCKTAP_CMD_MAX = __SOCKTAP_CMD_MAX - 1
@@ -72,6 +78,38 @@ enum socktap_cmd {
  * @SOCKTAP_A_PROBE_ENABLE: u8, 1 to attach, 0 to detach (PROBE_SET)
  * @SOCKTAP_A_PROBE_GROUP: string, points that do the same job (a stable
  *	tracepoint and its kprobe fallback); the first that attaches wins
+ *
+ * TCP layer:
+ * @SOCKTAP_A_TCP_COUNTERS: binary, native u64 per &enum socktap_tcp_counter,
+ *	as many as the module knows (newer CLIs must accept fewer)
+ * @SOCKTAP_A_HIST_UNIT: string in HIST_GET: "ns", "bytes" or "entries"
+ * @SOCKTAP_A_EV_OLDSTATE: u8, TCP state before (STATE), TCP_* numbering
+ * @SOCKTAP_A_EV_NEWSTATE: u8, TCP state after (STATE), or the socket's
+ *	state (RETRANS, RESET, DROP)
+ * @SOCKTAP_A_EV_RETRANS_TYPE: u8, &enum socktap_retrans_type
+ * @SOCKTAP_A_EV_SEGS: u32, segments the retransmitted skb carried
+ * @SOCKTAP_A_EV_BACKLOG: u32, accept queue length of the listener
+ * @SOCKTAP_A_EV_BACKLOG_MAX: u32, its limit (listen()'s backlog)
+ * @SOCKTAP_A_EV_SYNQ: u32, SYN (request) queue length of the listener
+ * @SOCKTAP_A_EV_REASON: u32, drop reason number of the running kernel
+ *	(names differ between kernels: read them from the kfree_skb event's
+ *	format in tracefs), or &enum socktap_reset_kind for RESET
+ * @SOCKTAP_A_EV_STACK: binary, native u64 kernel return addresses
+ * @SOCKTAP_A_LISTEN_PORT: u16, listening port
+ * @SOCKTAP_A_LISTEN_FAMILY: u8
+ * @SOCKTAP_A_LISTEN_NETNS: u32
+ * @SOCKTAP_A_LISTEN_PID: u32, process that created the listener
+ * @SOCKTAP_A_LISTEN_COMM: string
+ * @SOCKTAP_A_LISTEN_BACKLOG_MAX: u32, last seen limit
+ * @SOCKTAP_A_LISTEN_CONNS: u64, connections handed to the accept queue
+ * @SOCKTAP_A_LISTEN_OVERFLOWS: u64, dropped because the accept queue was
+ *	full (the kernel's ListenOverflows)
+ * @SOCKTAP_A_LISTEN_SYN_DROPS: u64, SYNs dropped because the SYN queue was
+ *	full and syncookies could not be used
+ * @SOCKTAP_A_LISTEN_ACCEPTQ: binary, u64[%SOCKTAP_QLEN_BUCKETS] histogram
+ *	of the accept queue length at each new connection (log2: bucket 0
+ *	holds 0, bucket i holds [2^(i-1), 2^i))
+ * @SOCKTAP_A_LISTEN_SYNQ: binary, the same for the SYN queue
  *
  * Status (all u64 unless said): table capacities, use and what did not fit.
  * @SOCKTAP_A_SOCK_CAPACITY: u32, socket table capacity (module parameter)
@@ -216,6 +254,29 @@ enum socktap_attr {
 	SOCKTAP_A_EV_DURATION,
 	SOCKTAP_A_PROBE_GROUP,
 
+	SOCKTAP_A_TCP_COUNTERS,
+	SOCKTAP_A_HIST_UNIT,
+	SOCKTAP_A_EV_OLDSTATE,
+	SOCKTAP_A_EV_NEWSTATE,
+	SOCKTAP_A_EV_RETRANS_TYPE,
+	SOCKTAP_A_EV_SEGS,
+	SOCKTAP_A_EV_BACKLOG,
+	SOCKTAP_A_EV_BACKLOG_MAX,
+	SOCKTAP_A_EV_SYNQ,
+	SOCKTAP_A_EV_REASON,
+	SOCKTAP_A_EV_STACK,
+	SOCKTAP_A_LISTEN_PORT,
+	SOCKTAP_A_LISTEN_FAMILY,
+	SOCKTAP_A_LISTEN_NETNS,
+	SOCKTAP_A_LISTEN_PID,
+	SOCKTAP_A_LISTEN_COMM,
+	SOCKTAP_A_LISTEN_BACKLOG_MAX,
+	SOCKTAP_A_LISTEN_CONNS,
+	SOCKTAP_A_LISTEN_OVERFLOWS,
+	SOCKTAP_A_LISTEN_SYN_DROPS,
+	SOCKTAP_A_LISTEN_ACCEPTQ,
+	SOCKTAP_A_LISTEN_SYNQ,
+
 	__SOCKTAP_A_MAX,
 	SOCKTAP_A_MAX = __SOCKTAP_A_MAX - 1
 };
@@ -285,6 +346,9 @@ enum socktap_family {
  *	application first receives data
  * @SOCKTAP_HIST_LIFETIME: socket created (or accepted) until closed
  * @SOCKTAP_HIST_LIFETIME_EST: established (or accepted) until closed
+ * @SOCKTAP_HIST_TCP_SEND_SIZE: payload bytes of each TCP segment sent
+ * @SOCKTAP_HIST_TCP_RECV_SIZE: payload bytes of each TCP segment received
+ * @SOCKTAP_HIST_STATE_TIME: time spent in a TCP state, at each change
  */
 enum socktap_hist {
 	SOCKTAP_HIST_CONNECT,
@@ -292,6 +356,9 @@ enum socktap_hist {
 	SOCKTAP_HIST_FIRST_BYTE,
 	SOCKTAP_HIST_LIFETIME,
 	SOCKTAP_HIST_LIFETIME_EST,
+	SOCKTAP_HIST_TCP_SEND_SIZE,
+	SOCKTAP_HIST_TCP_RECV_SIZE,
+	SOCKTAP_HIST_STATE_TIME,
 
 	__SOCKTAP_HIST_MAX
 };
@@ -302,12 +369,115 @@ enum socktap_hist {
  *	ADDRESS PORT LAT RESULT)
  * @SOCKTAP_EV_LIFE: a TCP connection closed (tcplife: PID COMM LADDR LPORT
  *	RADDR RPORT TX RX MS)
+ * @SOCKTAP_EV_STATE: a TCP state change (tcpstates), %SOCKTAP_A_EV_DURATION
+ *	being the time spent in the old state (0 if unknown)
+ * @SOCKTAP_EV_RETRANS: a retransmission (tcpretrans), with its type
+ * @SOCKTAP_EV_RESET: a RST sent or received, %SOCKTAP_A_EV_REASON saying
+ *	which (&enum socktap_reset_kind)
+ * @SOCKTAP_EV_ACCEPT: accept() returned a connection (tcpaccept), with the
+ *	listener's backlog
+ * @SOCKTAP_EV_OVERFLOW: a connection dropped by a full accept or SYN
+ *	queue, with the listener's port, limit and owner
+ * @SOCKTAP_EV_DROP: a TCP packet freed as dropped, with the reason and
+ *	the kernel stack
  */
 enum socktap_event {
 	SOCKTAP_EV_CONNECT = 1,
 	SOCKTAP_EV_LIFE,
+	SOCKTAP_EV_STATE,
+	SOCKTAP_EV_RETRANS,
+	SOCKTAP_EV_RESET,
+	SOCKTAP_EV_ACCEPT,
+	SOCKTAP_EV_OVERFLOW,
+	SOCKTAP_EV_DROP,
 
 	__SOCKTAP_EV_MAX
 };
+
+/**
+ * enum socktap_tcp_counter - DTrace tcp provider events and more
+ * @SOCKTAP_TCP_ACCEPT_ESTABLISHED: passive open completed (SYN_RECV to
+ *	ESTABLISHED)
+ * @SOCKTAP_TCP_CONNECT_REQUEST: SYN sent (CLOSE to SYN_SENT)
+ * @SOCKTAP_TCP_CONNECT_ESTABLISHED: active open completed
+ * @SOCKTAP_TCP_ACCEPT_REFUSED: RST sent for a SYN to a closed port
+ * @SOCKTAP_TCP_CONNECT_REFUSED: RST received in SYN_SENT
+ * @SOCKTAP_TCP_SEND: segments sent from a socket, retransmissions and
+ *	pure ACKs included (a TSO skb counts its segments; its payload size
+ *	goes to the send-size histogram once); SYN-ACKs of request sockets
+ *	and RST/ACK replies sent without a full socket are not included
+ * @SOCKTAP_TCP_RECEIVE: segments received by a socket (established ones
+ *	through tcp:tcp_probe, the others through tcp_rcv_state_process)
+ * @SOCKTAP_TCP_STATE_CHANGE: state changes
+ * @SOCKTAP_TCP_RETRANS: retransmitted skbs (each of one or more segments)
+ * @SOCKTAP_TCP_RETRANS_SEGS: retransmitted segments (the kernel's
+ *	RetransSegs counts these)
+ * @SOCKTAP_TCP_RETRANS_RTO: retransmitted skbs after a timeout
+ * @SOCKTAP_TCP_RETRANS_FAST: ... in fast recovery (dupacks or SACK)
+ * @SOCKTAP_TCP_RETRANS_TLP: ... as a tail loss probe
+ * @SOCKTAP_TCP_RETRANS_SYN: ... of a SYN
+ * @SOCKTAP_TCP_RETRANS_SYNACK: SYN-ACKs retransmitted for request sockets
+ * @SOCKTAP_TCP_RETRANS_OTHER: ... for any other reason
+ * @SOCKTAP_TCP_LOSS_PROBES: tail loss probes sent (new data or a
+ *	retransmission; the kernel's TCPLossProbes)
+ * @SOCKTAP_TCP_RST_SENT: resets sent
+ * @SOCKTAP_TCP_RST_RECEIVED: resets received
+ * @SOCKTAP_TCP_LISTEN_OVERFLOW: connections dropped on a full accept queue
+ * @SOCKTAP_TCP_SYN_DROP: SYNs dropped on a full SYN queue
+ */
+enum socktap_tcp_counter {
+	SOCKTAP_TCP_ACCEPT_ESTABLISHED,
+	SOCKTAP_TCP_CONNECT_REQUEST,
+	SOCKTAP_TCP_CONNECT_ESTABLISHED,
+	SOCKTAP_TCP_ACCEPT_REFUSED,
+	SOCKTAP_TCP_CONNECT_REFUSED,
+	SOCKTAP_TCP_SEND,
+	SOCKTAP_TCP_RECEIVE,
+	SOCKTAP_TCP_STATE_CHANGE,
+	SOCKTAP_TCP_RETRANS,
+	SOCKTAP_TCP_RETRANS_SEGS,
+	SOCKTAP_TCP_RETRANS_RTO,
+	SOCKTAP_TCP_RETRANS_FAST,
+	SOCKTAP_TCP_RETRANS_TLP,
+	SOCKTAP_TCP_RETRANS_SYN,
+	SOCKTAP_TCP_RETRANS_SYNACK,
+	SOCKTAP_TCP_RETRANS_OTHER,
+	SOCKTAP_TCP_LOSS_PROBES,
+	SOCKTAP_TCP_RST_SENT,
+	SOCKTAP_TCP_RST_RECEIVED,
+	SOCKTAP_TCP_LISTEN_OVERFLOW,
+	SOCKTAP_TCP_SYN_DROP,
+
+	__SOCKTAP_TCP_MAX
+};
+
+/**
+ * enum socktap_retrans_type - why a segment was sent again
+ * @SOCKTAP_RETRANS_RTO: the retransmission timer fired (CA state Loss)
+ * @SOCKTAP_RETRANS_FAST: fast retransmit / recovery (CA state Recovery or
+ *	Disorder)
+ * @SOCKTAP_RETRANS_TLP: a tail loss probe retransmitting the last segment
+ * @SOCKTAP_RETRANS_SYN: a SYN (socket in SYN_SENT)
+ * @SOCKTAP_RETRANS_SYNACK: a SYN-ACK of a request socket
+ * @SOCKTAP_RETRANS_OTHER: none of these (e.g. MTU probing, SACK reneging)
+ */
+enum socktap_retrans_type {
+	SOCKTAP_RETRANS_RTO,
+	SOCKTAP_RETRANS_FAST,
+	SOCKTAP_RETRANS_TLP,
+	SOCKTAP_RETRANS_SYN,
+	SOCKTAP_RETRANS_SYNACK,
+	SOCKTAP_RETRANS_OTHER,
+
+	__SOCKTAP_RETRANS_MAX
+};
+
+/* RESET events: which way the RST went. */
+enum socktap_reset_kind {
+	SOCKTAP_RESET_SENT,
+	SOCKTAP_RESET_RECEIVED,
+};
+
+#define SOCKTAP_QLEN_BUCKETS	24
 
 #endif /* _UAPI_LINUX_SOCKTAP_H */

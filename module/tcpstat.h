@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* TCP event counters of probe_tcp.c, for the interfaces. */
+#ifndef _SOCKTAP_TCPSTAT_H
+#define _SOCKTAP_TCPSTAT_H
+
+#include <linux/types.h>
+#include <uapi/linux/socktap.h>
+
+/* out: u64[__SOCKTAP_TCP_MAX], summed over CPUs. */
+void st_tcp_read(u64 *out);
+void st_tcp_reset(void);
+
+#endif /* _SOCKTAP_TCPSTAT_H */
