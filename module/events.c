@@ -16,6 +16,8 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
+#include <net/inet_sock.h>
+#include <net/sock.h>
 
 #include "events.h"
 
@@ -63,6 +65,23 @@ u64 st_events_lost(void)
 u64 st_events_undelivered(void)
 {
 	return atomic64_read(&st_undelivered);
+}
+
+void st_event_flow(struct st_event *ev, const struct sock *sk)
+{
+	ev->family = sk->sk_family;
+	/* Not sk_num: inet_put_port() zeroes it before the final state change. */
+	ev->sport = ntohs(inet_sk(sk)->inet_sport);
+	ev->dport = ntohs(sk->sk_dport);
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		memcpy(ev->saddr, &sk->sk_v6_rcv_saddr, 16);
+		memcpy(ev->daddr, &sk->sk_v6_daddr, 16);
+		return;
+	}
+#endif
+	memcpy(ev->saddr, &sk->sk_rcv_saddr, 4);
+	memcpy(ev->daddr, &sk->sk_daddr, 4);
 }
 
 bool st_events_wanted(void)

@@ -12,6 +12,7 @@
 #include <linux/types.h>
 
 struct sk_buff;
+struct sock;
 
 struct st_event {
 	u64 time, latency, tx, rx, duration;
@@ -30,6 +31,9 @@ int st_events_init(void);
 void st_events_stop(void);
 /* After the netlink family is gone: frees the queues and counters. */
 void st_events_exit(void);
+
+/* Family, ports and addresses of an inet socket. */
+void st_event_flow(struct st_event *ev, const struct sock *sk);
 
 /* Cheap check handlers make before building a record. */
 bool st_events_wanted(void);

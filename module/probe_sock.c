@@ -44,24 +44,6 @@ static __always_inline bool st_pass_sk(u32 tgid, const struct sock *sk)
 			      ntohs(sk->sk_dport), st_netns(sk));
 }
 
-/* Local and remote address of an inet socket into an event. */
-static void st_ev_addrs(struct st_event *ev, const struct sock *sk)
-{
-	ev->family = sk->sk_family;
-	/* Not sk_num: inet_put_port() zeroes it before the final state change. */
-	ev->sport = ntohs(inet_sk(sk)->inet_sport);
-	ev->dport = ntohs(sk->sk_dport);
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6) {
-		memcpy(ev->saddr, &sk->sk_v6_rcv_saddr, 16);
-		memcpy(ev->daddr, &sk->sk_v6_daddr, 16);
-		return;
-	}
-#endif
-	memcpy(ev->saddr, &sk->sk_rcv_saddr, 4);
-	memcpy(ev->daddr, &sk->sk_daddr, 4);
-}
-
 static void st_ev_task(struct st_event *ev)
 {
 	ev->pid = current->tgid;
@@ -168,7 +150,7 @@ static int st_connect_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ev.proto = st_proto_index(d->sk->sk_protocol);
 	ev.netns = st_netns(d->sk);
 	st_ev_task(&ev);
-	st_ev_addrs(&ev, d->sk);
+	st_event_flow(&ev, d->sk);
 	/* What the caller asked for, even if a failure reset the socket. */
 	ev.family = d->family;
 	ev.dport = d->dport;
@@ -287,7 +269,7 @@ static void st_life_event(const struct sock *sk, struct st_sock *e, u64 now)
 	ev.pid = e->tgid;
 	ev.uid = e->uid;
 	memcpy(ev.comm, e->comm, sizeof(ev.comm));
-	st_ev_addrs(&ev, sk);
+	st_event_flow(&ev, sk);
 	/*
 	 * What the application sent and received, counted by socktap: exact,
 	 * unlike bytes_acked/bytes_received, which include SYN and FIN.

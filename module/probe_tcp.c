@@ -92,20 +92,8 @@ static void st_ev_sock(struct st_event *ev, u8 type, const struct sock *sk,
 	ev->time = now;
 	ev->proto = SOCKTAP_PROTO_TCP;
 	ev->netns = st_netns(sk);
-	ev->family = sk->sk_family;
-	ev->sport = st_lport(sk);
-	ev->dport = ntohs(sk->sk_dport);
 	ev->newstate = sk->sk_state;
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6) {
-		memcpy(ev->saddr, &sk->sk_v6_rcv_saddr, 16);
-		memcpy(ev->daddr, &sk->sk_v6_daddr, 16);
-	} else
-#endif
-	{
-		memcpy(ev->saddr, &sk->sk_rcv_saddr, 4);
-		memcpy(ev->daddr, &sk->sk_daddr, 4);
-	}
+	st_event_flow(ev, sk);
 	if (e) {
 		ev->pid = e->tgid;
 		ev->uid = e->uid;
