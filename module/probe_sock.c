@@ -13,6 +13,7 @@
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
 #include <linux/timekeeping.h>
+#include <net/inet_connection_sock.h>
 #include <net/inet_sock.h>
 #include <net/sock.h>
 #include <net/tcp.h>
@@ -159,11 +160,40 @@ static int st_connect_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-/* ---- accept(): inet_csk_accept returns the new socket or NULL */
+/* ---- accept(): inet_csk_accept(struct sock *listener, ...) returns the
+ * new socket or NULL; only the first argument is the same on every kernel.
+ */
+
+static int st_accept_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	*(struct sock **)ri->data =
+		(struct sock *)regs_get_kernel_argument(regs, 0);
+	return 0;
+}
+
+/* tcpaccept's record: the new connection and the listener's backlog. */
+static void st_accept_event(const struct sock *lsk, const struct sock *sk,
+			    u64 now)
+{
+	struct st_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = SOCKTAP_EV_ACCEPT;
+	ev.time = now;
+	ev.proto = SOCKTAP_PROTO_TCP;
+	ev.netns = st_netns(sk);
+	st_ev_task(&ev);
+	st_event_flow(&ev, sk);
+	ev.backlog = READ_ONCE(lsk->sk_ack_backlog);
+	ev.backlog_max = READ_ONCE(lsk->sk_max_ack_backlog);
+	ev.synq = inet_csk_reqsk_queue_len(lsk);
+	st_event_push(&ev);
+}
 
 static int st_accept_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_return_value(regs);
+	struct sock *lsk = *(struct sock **)ri->data;
 	struct kretprobe *krp = st_get_kretprobe(ri);
 	struct st_proc_ctr __percpu *c;
 	struct st_sock *e;
@@ -187,6 +217,8 @@ static int st_accept_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		set_bit(ST_SK_ACCEPTED, &e->flags);
 	}
 	rcu_read_unlock();
+	if (sk->sk_protocol == IPPROTO_TCP && st_events_wanted())
+		st_accept_event(lsk, sk, now);
 	return 0;
 }
 
@@ -413,7 +445,8 @@ static struct st_probe st_sock_probes[] = {
 	       sizeof(struct st_connect_data)),
 	ST_KRP(inet_dgram_connect, st_connect_entry, st_connect_ret,
 	       sizeof(struct st_connect_data)),
-	ST_KRP(inet_csk_accept, NULL, st_accept_ret, 0),
+	ST_KRP(inet_csk_accept, st_accept_entry, st_accept_ret,
+	       sizeof(struct sock *)),
 	ST_KP(sock_init_data, st_create_pre),
 	ST_KP(inet_release, st_release_pre),
 	ST_KP(inet_sock_destruct, st_destruct_pre),
