@@ -194,6 +194,27 @@ static int st_rcv_state_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * tcp_timewait_state_process(struct inet_timewait_sock *tw, skb, th):
+ * segments for TIME_WAIT (and orphaned FIN_WAIT2) minisockets, the peer's
+ * FIN among them.  Only the sock_common part of tw is valid.
+ */
+static int st_rcv_tw_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sock_common *skc = (struct sock_common *)regs_get_kernel_argument(regs, 0);
+	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
+	unsigned int hlen = tcp_hdr(skb)->doff * 4;
+
+	st_hit(st_kp_probe(kp));
+	if (!st_filter_pass(0, skc->skc_num, ntohs(skc->skc_dport),
+			    read_pnet(&skc->skc_net)->ns.inum))
+		return 0;
+	st_tcp_inc(SOCKTAP_TCP_RECEIVE);
+	st_hist_add(SOCKTAP_HIST_TCP_RECV_SIZE,
+		    skb->len > hlen ? skb->len - hlen : 0);
+	return 0;
+}
+
 /* ---- retransmissions */
 
 static unsigned int st_retrans_type(const struct sock *sk,
@@ -506,6 +527,7 @@ static struct st_probe st_tcp_probes[] = {
 	ST_KP(__tcp_transmit_skb, st_xmit_pre),
 	ST_TP("tcp_probe", "tcp:tcp_probe", st_tp_probe),
 	ST_KP(tcp_rcv_state_process, st_rcv_state_pre),
+	ST_KP(tcp_timewait_state_process, st_rcv_tw_pre),
 	ST_TP("tcp_retransmit_skb", "tcp:tcp_retransmit_skb",
 	      st_tp_retransmit),
 	ST_TP("tcp_retransmit_synack", "tcp:tcp_retransmit_synack",

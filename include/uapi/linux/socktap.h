@@ -407,7 +407,9 @@ enum socktap_event {
  *	goes to the send-size histogram once); SYN-ACKs of request sockets
  *	and RST/ACK replies sent without a full socket are not included
  * @SOCKTAP_TCP_RECEIVE: segments received by a socket (established ones
- *	through tcp:tcp_probe, the others through tcp_rcv_state_process)
+ *	through tcp:tcp_probe, other full sockets through
+ *	tcp_rcv_state_process, TIME_WAIT ones through
+ *	tcp_timewait_state_process): InSegs less those that found no socket
  * @SOCKTAP_TCP_STATE_CHANGE: state changes
  * @SOCKTAP_TCP_RETRANS: retransmitted skbs (each of one or more segments)
  * @SOCKTAP_TCP_RETRANS_SEGS: retransmitted segments (the kernel's
