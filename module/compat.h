@@ -60,6 +60,16 @@ static inline struct kretprobe *st_get_kretprobe(struct kretprobe_instance *ri)
 #endif
 
 /*
+ * skb:kfree_skb, one prototype per kernel of the matrix:
+ * ST_HAVE_TP_KFREE_SKB_REASON: 5.17, c504e5c2f964 ("net: skb: introduce
+ * kfree_skb_reason()"): (skb, location, reason).
+ * ST_HAVE_TP_KFREE_SKB_RX_SK: 6.11?, in the 6.12 headers: + struct sock
+ * *rx_sk, the receiving socket.  ST_HAVE_TP_KFREE_SKB_RX_SK_CONST: the
+ * 7.x headers make it const.  Reason numbers differ between kernels: the
+ * CLI names them from tracefs.
+ */
+
+/*
  * 6.1, 9c5d03d36251 ("genetlink: start to validate reserved header bytes"):
  * genl_family grew resv_start_op.  New families leave it at zero, which
  * means strict validation of every command; older kernels always validate

@@ -189,6 +189,7 @@ static const char *const st_tcp_names[__SOCKTAP_TCP_MAX] = {
 	[SOCKTAP_TCP_RST_RECEIVED] = "resets-received",
 	[SOCKTAP_TCP_LISTEN_OVERFLOW] = "listen-overflows",
 	[SOCKTAP_TCP_SYN_DROP] = "syn-drops",
+	[SOCKTAP_TCP_DROPS] = "drops",
 };
 
 static int st_tcp_show(struct seq_file *m, void *v)

@@ -14,7 +14,11 @@
 struct sk_buff;
 struct sock;
 
+#define ST_STACK_DEPTH 12
+
 struct st_event {
+	u64 stack[ST_STACK_DEPTH];	/* DROP: kernel return addresses */
+	u32 nr_stack;
 	u64 time, latency, tx, rx, duration;
 	u32 pid, uid, netns;
 	s32 result;

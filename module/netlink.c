@@ -516,6 +516,13 @@ int st_nl_event_fill(struct sk_buff *skb, const struct st_event *ev)
 		    nla_put_u32(skb, SOCKTAP_A_EV_REASON, ev->reason))
 			goto cancel;
 		break;
+	case SOCKTAP_EV_DROP:
+		if (nla_put_u8(skb, SOCKTAP_A_EV_NEWSTATE, ev->newstate) ||
+		    nla_put_u32(skb, SOCKTAP_A_EV_REASON, ev->reason) ||
+		    nla_put(skb, SOCKTAP_A_EV_STACK,
+			    ev->nr_stack * sizeof(ev->stack[0]), ev->stack))
+			goto cancel;
+		break;
 	case SOCKTAP_EV_ACCEPT:
 	case SOCKTAP_EV_OVERFLOW:
 		if (nla_put_u32(skb, SOCKTAP_A_EV_BACKLOG, ev->backlog) ||

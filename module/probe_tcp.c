@@ -42,6 +42,11 @@ static __always_inline void st_tcp_inc(unsigned int c)
 	this_cpu_inc(st_tcp->c[c]);
 }
 
+void st_tcp_count(unsigned int c)
+{
+	st_tcp_inc(c);
+}
+
 void st_tcp_read(u64 *out)
 {
 	int cpu, i;

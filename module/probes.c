@@ -26,6 +26,7 @@ MODULE_PARM_DESC(maxactive,
 static const struct st_probe_family *const st_families[] = {
 	&st_family_sock,
 	&st_family_tcp,
+	&st_family_drop,
 };
 
 static void st_families_exit(unsigned int n)

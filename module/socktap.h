@@ -109,6 +109,7 @@ const char *st_probe_state_name(u8 state);
 /* Families: one file each. */
 extern const struct st_probe_family st_family_sock;
 extern const struct st_probe_family st_family_tcp;
+extern const struct st_probe_family st_family_drop;
 
 /* debugfs.c */
 int st_debugfs_init(void);

@@ -9,5 +9,7 @@
 /* out: u64[__SOCKTAP_TCP_MAX], summed over CPUs. */
 void st_tcp_read(u64 *out);
 void st_tcp_reset(void);
+/* Probe context: one more of counter c on this CPU. */
+void st_tcp_count(unsigned int c);
 
 #endif /* _SOCKTAP_TCPSTAT_H */

@@ -426,6 +426,7 @@ enum socktap_event {
  * @SOCKTAP_TCP_RST_RECEIVED: resets received
  * @SOCKTAP_TCP_LISTEN_OVERFLOW: connections dropped on a full accept queue
  * @SOCKTAP_TCP_SYN_DROP: SYNs dropped on a full SYN queue
+ * @SOCKTAP_TCP_DROPS: TCP packets freed as dropped (skb:kfree_skb)
  */
 enum socktap_tcp_counter {
 	SOCKTAP_TCP_ACCEPT_ESTABLISHED,
@@ -449,6 +450,7 @@ enum socktap_tcp_counter {
 	SOCKTAP_TCP_RST_RECEIVED,
 	SOCKTAP_TCP_LISTEN_OVERFLOW,
 	SOCKTAP_TCP_SYN_DROP,
+	SOCKTAP_TCP_DROPS,
 
 	__SOCKTAP_TCP_MAX
 };
