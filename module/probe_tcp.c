@@ -32,7 +32,7 @@ struct st_tcp_pcpu {
 	u64 c[__SOCKTAP_TCP_MAX];
 	/* A tail loss probe in progress on this CPU (timer, socket locked). */
 	const struct sock *tlp_sk;
-	bool tlp_sent, tlp_retrans;
+	bool tlp_retrans;
 };
 
 static struct st_tcp_pcpu __percpu *st_tcp;
@@ -154,11 +154,8 @@ static int st_xmit_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
-	struct st_tcp_pcpu *p = this_cpu_ptr(st_tcp);
 
 	st_hit(st_kp_probe(kp));
-	if (p->tlp_sk == sk)
-		p->tlp_sent = true;
 	if (!st_filter_pass(0, st_lport(sk), ntohs(sk->sk_dport), st_netns(sk)))
 		return 0;
 	/* Segments, as the MIB counts them: a TSO skb carries several. */
@@ -328,31 +325,41 @@ out:
 	rcu_read_unlock();
 }
 
-/* tcp_send_loss_probe(struct sock *sk): mark, then see what it sent. */
+/*
+ * tcp_send_loss_probe(struct sock *sk): mark the CPU so a retransmission
+ * inside is typed TLP; the kernel counts a probe as sent (TCPLossProbes)
+ * exactly when it sets tlp_high_seq, which it requires to be 0 on entry.
+ */
+struct st_tlp_data {
+	const struct sock *sk;
+	u32 high_seq;
+};
+
 static int st_tlp_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct st_tcp_pcpu *p = this_cpu_ptr(st_tcp);
+	struct st_tlp_data *d = (struct st_tlp_data *)ri->data;
 
-	p->tlp_sk = (const struct sock *)regs_get_kernel_argument(regs, 0);
-	p->tlp_sent = false;
+	d->sk = (const struct sock *)regs_get_kernel_argument(regs, 0);
+	d->high_seq = READ_ONCE(tcp_sk(d->sk)->tlp_high_seq);
+	p->tlp_sk = d->sk;
 	p->tlp_retrans = false;
-	*(const struct sock **)ri->data = p->tlp_sk;
 	return 0;
 }
 
 static int st_tlp_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	const struct sock *sk = *(const struct sock **)ri->data;
+	struct st_tlp_data *d = (struct st_tlp_data *)ri->data;
+	const struct sock *sk = d->sk;
 	struct st_tcp_pcpu *p = this_cpu_ptr(st_tcp);
 	struct kretprobe *krp = st_get_kretprobe(ri);
 	struct st_event ev;
 	struct st_sock *e;
-	bool sent = p->tlp_sent;
 
 	if (krp)
 		st_hit(st_krp_probe(krp));
 	p->tlp_sk = NULL;
-	if (!sent)
+	if (d->high_seq || !READ_ONCE(tcp_sk(sk)->tlp_high_seq))
 		return 0;
 	rcu_read_lock();
 	if (st_owner(sk, &e)) {
@@ -538,7 +545,7 @@ static struct st_probe st_tcp_probes[] = {
 	ST_TP("tcp_retransmit_synack", "tcp:tcp_retransmit_synack",
 	      st_tp_retransmit_synack),
 	ST_KRP(tcp_send_loss_probe, st_tlp_entry, st_tlp_ret,
-	       sizeof(struct sock *)),
+	       sizeof(struct st_tlp_data)),
 	ST_TP("tcp_receive_reset", "tcp:tcp_receive_reset",
 	      st_tp_receive_reset),
 	ST_KP(tcp_v4_send_reset, st_send_reset_pre),

@@ -125,6 +125,11 @@ esac
 chroot $R mkdir -p "/lib/modules/$kver" || die "mkdir /lib/modules/$kver"
 moddir=$(chroot $R readlink -f "/lib/modules/$kver") || die "readlink"
 mount --bind "/lower$kmoddir" "$R$moddir" || die "cannot bind $kmoddir"
+# Its headers at /usr/src, where the tree's build/source links lead.
+ksrc=$(cat /ctl/ksrc 2>/dev/null)
+if [ -n "$ksrc" ]; then
+	mount --bind "/lower$ksrc" "$R/usr/src" || die "cannot bind $ksrc"
+fi
 
 # The read-write output share.
 mkdir -p $R/mnt/out
@@ -153,9 +158,14 @@ cat /ctl/cmd >$R/run/socktap/cmd
 cat >$R/run/socktap/stage2 <<'EOF2'
 # socktap guest init, stage 2 (PID 1, host's /bin/sh): see scripts/vm-init.sh.
 cwd=$1
+# bpftrace reads kernel headers for tools that #include them; the tree's
+# build link is relative and breaks behind the /lib -> usr/lib link.
+kb=/usr/src/linux-headers-$(uname -r)
+ks=$(ls -d /usr/src/linux-headers-*-common* 2>/dev/null | head -n 1)
 env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root USER=root LOGNAME=root SHELL=/bin/sh TERM=dumb LANG=C.UTF-8 \
 	SOCKTAP_VM=1 SOCKTAP_OUT=/mnt/out \
+	BPFTRACE_KERNEL_BUILD="$kb" BPFTRACE_KERNEL_SOURCE="${ks:-$kb}" \
 	/bin/sh -c 'cd "$1" && exec /bin/sh -c "$2"' sh "$cwd" "$(cat /run/socktap/cmd)" \
 	</dev/null >&5 2>&6 3>&- 4>&- 5>&- 6>&-
 rc=$?

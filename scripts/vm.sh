@@ -215,6 +215,11 @@ mkdir -p "$ctl"
 printf '%s' "$cmd" >"$ctl/cmd"
 pwd -P >"$ctl/cwd"
 echo "$kmoddir" >"$ctl/kmoddir"
+# The kernel's headers (lib/modules/KVER/build and source point into
+# usr/src): bpftrace parses them for tools that #include kernel headers.
+ksrc=''
+[[ -d $kroot/usr/src ]] && ksrc=$(readlink -f "$kroot/usr/src")
+echo "$ksrc" >"$ctl/ksrc"
 : >"$ctl/stdout"
 : >"$ctl/stderr"
 
