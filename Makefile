@@ -24,10 +24,11 @@ CLI_SRCS := userspace/main.c userspace/nl.c userspace/json.c \
 	userspace/cmd_probe.c userspace/fmt.c userspace/hist.c \
 	userspace/proc.c userspace/event.c userspace/loop.c \
 	userspace/status.c userspace/cmd_top.c userspace/cmd_hist.c \
-	userspace/cmd_watch.c userspace/cmd_filter.c
+	userspace/cmd_watch.c userspace/cmd_filter.c userspace/tcpstat.c \
+	userspace/cmd_tcp.c userspace/cmd_backlog.c
 CLI_HDRS := $(wildcard userspace/*.h) include/uapi/linux/socktap.h
 UNIT_TESTS := tests/unit/test_json tests/unit/test_util tests/unit/test_fmt \
-	tests/unit/test_hist tests/unit/test_proc
+	tests/unit/test_hist tests/unit/test_proc tests/unit/test_tcp
 
 .PHONY: all module cli unit check lint demo deps clean
 
@@ -63,6 +64,14 @@ tests/unit/test_hist: tests/unit/test_hist.c userspace/hist.c userspace/hist.h \
 tests/unit/test_proc: tests/unit/test_proc.c userspace/proc.c userspace/proc.h \
 		tests/unit/unit.h
 	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_proc.c userspace/proc.c
+
+tests/unit/test_tcp: tests/unit/test_tcp.c userspace/tcpstat.c userspace/tcpstat.h \
+		userspace/event.c userspace/event.h userspace/hist.c userspace/hist.h \
+		userspace/fmt.c userspace/fmt.h userspace/json.c userspace/util.c \
+		tests/unit/unit.h
+	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_tcp.c userspace/tcpstat.c \
+		userspace/event.c userspace/hist.c userspace/fmt.c userspace/json.c \
+		userspace/util.c
 
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done

@@ -18,6 +18,9 @@ int cmd_probe(int argc, char **argv, struct st_opts *o);
 int cmd_top(int argc, char **argv, struct st_opts *o);
 int cmd_hist(int argc, char **argv, struct st_opts *o);
 int cmd_watch(int argc, char **argv, struct st_opts *o);
+int cmd_retrans(int argc, char **argv, struct st_opts *o);
+int cmd_tcp(int argc, char **argv, struct st_opts *o);
+int cmd_backlog(int argc, char **argv, struct st_opts *o);
 int cmd_filter(int argc, char **argv, struct st_opts *o);
 int cmd_reset(int argc, char **argv, struct st_opts *o);
 

@@ -115,9 +115,9 @@ static void reset_usage(FILE *out)
 	fprintf(out,
 		"usage: socktap reset [-h]\n"
 		"\n"
-		"Empty the module's process table and latency histograms\n"
-		"(CAP_NET_ADMIN); top and hist then count from zero.  The socket\n"
-		"table follows live sockets and stays.\n"
+		"Empty the module's process table, histograms, TCP counters and\n"
+		"listener table (CAP_NET_ADMIN); top, hist, tcp and backlog then\n"
+		"count from zero.  The socket table follows live sockets and stays.\n"
 		"\n"
 		"  -h   this help\n");
 }

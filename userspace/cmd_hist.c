@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* socktap hist: the module's latency histograms, in bpftrace's layout. */
+/* socktap hist: the module's histograms, in bpftrace's layout. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,12 +17,18 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: socktap hist NAME [-d SEC] [-p PID] [-P PORT] [-N NETNS] [-j] [-h]\n"
 		"\n"
-		"A latency histogram of the module, in log2 buckets of nanoseconds:\n"
-		"  connect        the connect() call, entry to return\n"
-		"  connect-async  non-blocking connect() until established\n"
-		"  first-byte     established or accepted until the first data read\n"
-		"  lifetime       created (or accepted) until closed, and\n"
-		"                 lifetime-established: established until closed\n"
+		"A histogram of the module, in log2 buckets of nanoseconds:\n"
+		"  connect         the connect() call, entry to return\n"
+		"  connect-async   non-blocking connect() until established\n"
+		"  first-byte      established or accepted until the first data read\n"
+		"  lifetime        created (or accepted) until closed, and\n"
+		"                  lifetime-established: established until closed\n"
+		"  tcp-state-time  time a TCP socket spent in a state, at each change\n"
+		"or of bytes:\n"
+		"  tcp-send-size   payload of each TCP segment sent (pure ACKs: 0)\n"
+		"  tcp-recv-size   payload of each TCP segment received\n"
+		"The title names the unit (@connect_ns:, @tcp_send_size_bytes:); the\n"
+		"last line is the count and the mean (us for ns, else in the unit).\n"
 		"\n"
 		"Without -d: totals since the module was loaded (or reset).\n"
 		"\n"
@@ -32,7 +38,8 @@ static void usage(FILE *out)
 		"             A filter (CAP_NET_ADMIN) is set in the module while hist\n"
 		"             runs, so it needs -d.\n"
 		"  -j         one JSON object per histogram, one per line:\n"
-		"             {\"name\",\"unit\":\"ns\",\"count\",\"sum\",\"buckets\":[{\"lo\",\"hi\",\"count\"}]}\n"
+		"             {\"name\",\"unit\",\"count\",\"sum\",\"buckets\":[{\"lo\",\"hi\",\"count\"}]}\n"
+		"             (unit \"ns\" or \"bytes\", as the module says)\n"
 		"  -h         this help\n");
 }
 
@@ -47,6 +54,9 @@ static int st_hist_cb(struct nlattr **tb, void *arg)
 	}
 	if (tb[SOCKTAP_A_HIST_NAME])
 		st_nla_strcpy(h->name, sizeof(h->name), tb[SOCKTAP_A_HIST_NAME]);
+	/* Older modules only had nanoseconds and did not say. */
+	if (tb[SOCKTAP_A_HIST_UNIT])
+		st_nla_strcpy(h->unit, sizeof(h->unit), tb[SOCKTAP_A_HIST_UNIT]);
 	len = (size_t)nla_len(tb[SOCKTAP_A_HIST_BUCKETS]);
 	if (len > sizeof(h->b))
 		len = sizeof(h->b);
@@ -152,7 +162,8 @@ int cmd_hist(int argc, char **argv, struct st_opts *o)
 	n = st_hist_ids(argv[optind], ids);
 	if (!n) {
 		fprintf(stderr,
-			"socktap hist: unknown histogram '%s' (connect, connect-async, first-byte, lifetime)\n",
+			"socktap hist: unknown histogram '%s' (connect, connect-async, first-byte,\n"
+			"  lifetime, tcp-state-time, tcp-send-size, tcp-recv-size)\n",
 			argv[optind]);
 		return ST_EXIT_USAGE;
 	}

@@ -2,7 +2,9 @@
 /* socktap watch: the module's event stream, one line per event. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -21,35 +23,61 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: socktap watch connect|life [-n COUNT] [-d SEC] [-t] [-p PID] [-P PORT]\n"
-		"                     [-N NETNS] [-j] [-h]\n"
+		"usage: socktap watch TYPE [-n COUNT] [-d SEC] [-t] [-4|-6] [-c] [-p PID]\n"
+		"                     [-P PORT] [-N NETNS] [-j] [-h]\n"
+		"       socktap retrans [-c] [OPTIONS]   (socktap watch retrans)\n"
 		"\n"
-		"Print the module's events as they happen:\n"
-		"  connect  every connect() as it returns, like bpftrace's soconnect.bt:\n"
-		"           PID COMM FAM ADDRESS PORT LAT(us) RESULT\n"
-		"  life     every TCP connection as it closes, like BCC's tcplife:\n"
-		"           PID COMM LADDR LPORT RADDR RPORT TX_KB RX_KB MS\n"
-		"Ends after COUNT events, SEC seconds or Ctrl-C; then stderr gets\n"
-		"\"N events shown; socket overruns: M\" (events the kernel could not\n"
-		"queue to this socket because it was full).\n"
+		"Print the module's events of one TYPE as they happen:\n"
+		"  connect   every connect() as it returns, like bpftrace's soconnect.bt:\n"
+		"            PID COMM FAM ADDRESS PORT LAT(us) RESULT\n"
+		"  life      every TCP connection as it closes, like BCC's tcplife:\n"
+		"            PID COMM LADDR LPORT RADDR RPORT TX_KB RX_KB MS\n"
+		"  accept    every accept() that returned a TCP connection, like\n"
+		"            tcpaccept; PORT local port, IP_SOURCE the peer, BL the\n"
+		"            listener's accept queue/limit after the accept:\n"
+		"            UID CMD PID PORT IP_SOURCE RADDR RPORT LADDR LPORT BL\n"
+		"  state     every TCP state change, like BCC's tcpstates; MS the time\n"
+		"            spent in OLDSTATE (0 if unknown):\n"
+		"            C-PID C-COMM LADDR LPORT RADDR RPORT OLDSTATE -> NEWSTATE MS\n"
+		"  retrans   every retransmission, like BCC's tcpretrans; T is R for a\n"
+		"            retransmit, L for a tail loss probe; TYPE the cause (RTO,\n"
+		"            FAST, TLP, SYN, SYNACK, OTHER), SEGS segments resent (a TLP\n"
+		"            that sent new data shows 0):\n"
+		"            TIME PID IP LADDR:LPORT T> RADDR:RPORT STATE TYPE SEGS\n"
+		"  reset     every TCP RST sent or received (DIR) on a socket:\n"
+		"            TIME PID COMM DIR LADDR:LPORT RADDR:RPORT STATE\n"
+		"  overflow  every connection a listener dropped because its accept\n"
+		"            queue (QUEUE accept) or SYN queue (syn) was full:\n"
+		"            TIME PORT PID COMM QUEUE BACKLOG MAX SYNQ\n"
+		"TIME is the wall clock (HH:MM:SS).  Ends after COUNT events, SEC seconds\n"
+		"or Ctrl-C; then stderr gets \"N events shown; socket overruns: M\"\n"
+		"(events the kernel could not queue to this socket because it was full).\n"
 		"\n"
 		"  -n COUNT   stop after COUNT events\n"
 		"  -d SEC     stop after SEC seconds\n"
-		"  -t         first column TIME(s): seconds since watch started\n"
+		"  -t         TIME(s), seconds since watch started, as the first column\n"
+		"             (instead of TIME where there is one)\n"
+		"  -4, -6     only IPv4 or only IPv6 connections\n"
+		"  -c         retrans only: count retransmissions per flow instead, and\n"
+		"             print them at the end, like tcpretrans -c:\n"
+		"             LADDR:LPORT <-> RADDR:RPORT RETRANSMITS RTO FAST TLP SYN\n"
+		"             SYNACK OTHER\n"
 		ST_FILTER_USAGE
 		"             A filter (CAP_NET_ADMIN) is set in the module while watch runs.\n"
 		"  -j         one JSON object per event, one per line, with every\n"
-		"             attribute the event carries\n"
+		"             attribute the event carries (with -c: one per flow)\n"
 		"  -h         this help\n");
 }
 
 struct st_watch {
 	struct st_opts *o;
 	unsigned int type;
-	int with_time;
+	unsigned int family;	/* -4/-6: AF_INET or AF_INET6; 0 both */
+	int flows;		/* -c: count per flow */
+	struct st_ev_clock clk;
 	uint64_t count;		/* 0: no limit */
-	uint64_t start_ns;
 	uint64_t shown, overruns;
+	struct st_flow_table ft;
 	int done, err;
 };
 
@@ -71,8 +99,8 @@ static void st_event_from_attrs(struct nlattr **tb, struct st_event *e)
 	int a;
 
 	memset(e, 0, sizeof(*e));
-	for (a = SOCKTAP_A_EV_TYPE; a <= SOCKTAP_A_EV_DURATION; a++)
-		if (tb[a])
+	for (a = SOCKTAP_A_EV_TYPE; a <= SOCKTAP_A_MAX; a++)
+		if (tb[a] && st_ev_attr(a))
 			e->has |= ST_EV_BIT(a);
 	if (tb[SOCKTAP_A_EV_TYPE])
 		e->type = (unsigned int)st_nla_uint(tb[SOCKTAP_A_EV_TYPE]);
@@ -108,6 +136,23 @@ static void st_event_from_attrs(struct nlattr **tb, struct st_event *e)
 		e->rx_bytes = st_nla_uint(tb[SOCKTAP_A_EV_RX_BYTES]);
 	if (tb[SOCKTAP_A_EV_DURATION])
 		e->duration_ns = st_nla_uint(tb[SOCKTAP_A_EV_DURATION]);
+	if (tb[SOCKTAP_A_EV_OLDSTATE])
+		e->oldstate = (unsigned int)st_nla_uint(tb[SOCKTAP_A_EV_OLDSTATE]);
+	if (tb[SOCKTAP_A_EV_NEWSTATE])
+		e->newstate = (unsigned int)st_nla_uint(tb[SOCKTAP_A_EV_NEWSTATE]);
+	if (tb[SOCKTAP_A_EV_RETRANS_TYPE])
+		e->retrans_type =
+			(unsigned int)st_nla_uint(tb[SOCKTAP_A_EV_RETRANS_TYPE]);
+	if (tb[SOCKTAP_A_EV_SEGS])
+		e->segs = (uint32_t)st_nla_uint(tb[SOCKTAP_A_EV_SEGS]);
+	if (tb[SOCKTAP_A_EV_BACKLOG])
+		e->backlog = (uint32_t)st_nla_uint(tb[SOCKTAP_A_EV_BACKLOG]);
+	if (tb[SOCKTAP_A_EV_BACKLOG_MAX])
+		e->backlog_max = (uint32_t)st_nla_uint(tb[SOCKTAP_A_EV_BACKLOG_MAX]);
+	if (tb[SOCKTAP_A_EV_SYNQ])
+		e->synq = (uint32_t)st_nla_uint(tb[SOCKTAP_A_EV_SYNQ]);
+	if (tb[SOCKTAP_A_EV_REASON])
+		e->reason = (uint32_t)st_nla_uint(tb[SOCKTAP_A_EV_REASON]);
 }
 
 static int st_watch_msg(struct nl_msg *msg, void *arg)
@@ -124,15 +169,20 @@ static int st_watch_msg(struct nl_msg *msg, void *arg)
 	if (gh->cmd != SOCKTAP_CMD_EVENT || st_nl_parse(nlmsg_hdr(msg), tb) < 0)
 		return NL_OK;
 	st_event_from_attrs(tb, &e);
-	if (e.type != w->type)
+	if (e.type != w->type || (w->family && e.family != w->family))
 		return NL_OK;
-	if (w->o->json) {
+	if (w->flows) {
+		if (st_flow_add(&w->ft, &e)) {
+			fprintf(stderr, "socktap: out of memory\n");
+			w->err = ST_EXIT_ERROR;
+		}
+	} else if (w->o->json) {
 		json_init(&j, stdout);
 		st_event_json(&j, &e);
 		if (json_finish(&j))
 			w->err = ST_EXIT_ERROR;
 	} else {
-		st_event_line(stdout, &e, w->start_ns, w->with_time);
+		st_event_line(stdout, &e, &w->clk);
 	}
 	w->shown++;
 	if (w->count && w->shown >= w->count)
@@ -192,11 +242,12 @@ static int st_watch_run(struct st_watch *w, struct st_nl *nl, uint64_t ms)
 		nl_cb_put(cb);
 		return ST_EXIT_ERROR;
 	}
-	w->start_ns = st_now_mono();
+	w->clk.real_off_ns = (int64_t)(st_now_real() - st_now_mono());
+	w->clk.start_ns = st_now_mono();
 	if (ms)
-		deadline = w->start_ns + ms * 1000000ull;
-	if (!w->o->json) {
-		st_event_header(stdout, w->type, w->with_time);
+		deadline = w->clk.start_ns + ms * 1000000ull;
+	if (!w->o->json && !w->flows) {
+		st_event_header(stdout, w->type, w->clk.rel);
 		if (fflush(stdout)) {
 			perror("socktap: stdout");
 			rc = ST_EXIT_ERROR;
@@ -217,6 +268,43 @@ static int st_watch_run(struct st_watch *w, struct st_nl *nl, uint64_t ms)
 	return rc;
 }
 
+/* -c: the per-flow counts, most retransmitted first. */
+static int st_watch_flows_print(struct st_watch *w)
+{
+	struct json j;
+	size_t i;
+	int rc = ST_EXIT_OK;
+
+	st_flow_sort(&w->ft);
+	if (!w->o->json)
+		st_flow_header(stdout);
+	for (i = 0; i < w->ft.n; i++) {
+		if (w->o->json) {
+			json_init(&j, stdout);
+			st_flow_json(&j, &w->ft.v[i]);
+			if (json_finish(&j))
+				rc = ST_EXIT_ERROR;
+		} else {
+			st_flow_line(stdout, &w->ft.v[i]);
+		}
+	}
+	if (fflush(stdout)) {
+		perror("socktap: stdout");
+		rc = ST_EXIT_ERROR;
+	}
+	return rc;
+}
+
+static int st_watch_family(struct st_watch *w, unsigned int family)
+{
+	if (w->family && w->family != family) {
+		fprintf(stderr, "socktap watch: -4 and -6 exclude each other (leave both out for both)\n");
+		return ST_EXIT_USAGE;
+	}
+	w->family = family;
+	return 0;
+}
+
 int cmd_watch(int argc, char **argv, struct st_opts *o)
 {
 	struct st_watch w = { .o = o };
@@ -227,7 +315,7 @@ int cmd_watch(int argc, char **argv, struct st_opts *o)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt(argc, argv, "hjn:d:t" ST_FILTER_OPTS)) != -1) {
+	while ((c = getopt(argc, argv, "hjn:d:t46c" ST_FILTER_OPTS)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);
@@ -250,7 +338,15 @@ int cmd_watch(int argc, char **argv, struct st_opts *o)
 			}
 			break;
 		case 't':
-			w.with_time = 1;
+			w.clk.rel = 1;
+			break;
+		case '4':
+		case '6':
+			if (st_watch_family(&w, c == '4' ? AF_INET : AF_INET6))
+				return ST_EXIT_USAGE;
+			break;
+		case 'c':
+			w.flows = 1;
 			break;
 		default:
 			rc = st_filter_opt(&f, c, optarg, "watch");
@@ -263,12 +359,17 @@ int cmd_watch(int argc, char **argv, struct st_opts *o)
 	}
 	if (argc - optind != 1 || !st_event_type_parse(argv[optind])) {
 		if (optind < argc)
-			fprintf(stderr, "socktap watch: '%s': expected connect or life\n",
-				argv[optind]);
+			fprintf(stderr,
+				"socktap watch: '%s': expected connect, life, accept, state, retrans,\n"
+				"  reset or overflow\n", argv[optind]);
 		usage(stderr);
 		return ST_EXIT_USAGE;
 	}
 	w.type = st_event_type_parse(argv[optind]);
+	if (w.flows && w.type != SOCKTAP_EV_RETRANS) {
+		fprintf(stderr, "socktap watch: -c counts retransmissions: only with retrans\n");
+		return ST_EXIT_USAGE;
+	}
 	if (st_loop_init()) {
 		perror("socktap: signals");
 		return ST_EXIT_ERROR;
@@ -281,10 +382,38 @@ int cmd_watch(int argc, char **argv, struct st_opts *o)
 		rc = st_nl_subscribe(&nl, SOCKTAP_GENL_MCGRP, ST_WATCH_RCVBUF);
 	if (!rc) {
 		rc = st_watch_run(&w, &nl, ms);
-		fprintf(stderr, "%llu events shown; socket overruns: %llu\n",
+		/* Counted so far: shown even after an error, like the summary. */
+		if (w.flows && (!rc || w.shown)) {
+			c = st_watch_flows_print(&w);
+			if (!rc)
+				rc = c;
+		}
+		fprintf(stderr, "%llu events %s; socket overruns: %llu\n",
 			(unsigned long long)w.shown,
+			w.flows ? "counted" : "shown",
 			(unsigned long long)w.overruns);
 	}
+	st_flow_free(&w.ft);
 	st_nl_close(&nl);
+	return rc;
+}
+
+/* socktap retrans ARGS: socktap watch retrans ARGS. */
+int cmd_retrans(int argc, char **argv, struct st_opts *o)
+{
+	char **args;
+	int i, rc;
+
+	args = calloc((size_t)argc + 2, sizeof(*args));
+	if (!args) {
+		fprintf(stderr, "socktap: out of memory\n");
+		return ST_EXIT_ERROR;
+	}
+	for (i = 0; i < argc; i++)
+		args[i] = argv[i];
+	/* getopt permutes: the type may come after the options. */
+	args[argc] = "retrans";
+	rc = cmd_watch(argc + 1, args, o);
+	free(args);
 	return rc;
 }

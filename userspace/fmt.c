@@ -32,6 +32,19 @@ const char *st_fmt_addr(const void *addr, size_t len, char *buf, size_t n)
 	return buf;
 }
 
+const char *st_fmt_endpoint(const void *addr, size_t len, unsigned int port,
+			    char *buf, size_t n)
+{
+	char a[ST_ADDR_MAX];
+
+	st_fmt_addr(addr, len, a, sizeof(a));
+	if (len == 16 && addr)
+		snprintf(buf, n, "[%s]:%u", a, port);
+	else
+		snprintf(buf, n, "%s:%u", a, port);
+	return buf;
+}
+
 const char *st_fmt_kb(uint64_t bytes, char *buf, size_t n)
 {
 	/* Rounded to the nearest tenth, in integers: exact for any u64. */

@@ -19,6 +19,14 @@
  */
 const char *st_fmt_addr(const void *addr, size_t len, char *buf, size_t n);
 
+/*
+ * An address and port as one endpoint: "10.0.0.1:80", "[2001:db8::1]:80"
+ * (brackets for IPv6, so the port stays readable); "?:80" for a bad
+ * length.  Returns buf.
+ */
+const char *st_fmt_endpoint(const void *addr, size_t len, unsigned int port,
+			    char *buf, size_t n);
+
 /* bytes / 1024 with one decimal: 1536 -> "1.5".  Returns buf. */
 const char *st_fmt_kb(uint64_t bytes, char *buf, size_t n);
 

@@ -109,12 +109,13 @@ static void test_netns_self(void)
 
 static char *render_line(const struct st_event *e, uint64_t start, int t)
 {
+	struct st_ev_clock clk = { .start_ns = start, .rel = t };
 	static char out[512];
 	FILE *f = fmemopen(out, sizeof(out), "w");
 
 	if (!f)
 		abort();
-	st_event_line(f, e, start, t);
+	st_event_line(f, e, &clk);
 	fclose(f);
 	return out;
 }

@@ -82,6 +82,14 @@ static void test_ids(void)
 	CHECK("ids_lifetime_two", st_hist_ids("lifetime", ids) == 2 &&
 	      ids[0] == SOCKTAP_HIST_LIFETIME &&
 	      ids[1] == SOCKTAP_HIST_LIFETIME_EST);
+	CHECK("ids_send_size", st_hist_ids("tcp-send-size", ids) == 1 &&
+	      ids[0] == SOCKTAP_HIST_TCP_SEND_SIZE);
+	CHECK("ids_recv_size", st_hist_ids("tcp-recv-size", ids) == 1 &&
+	      ids[0] == SOCKTAP_HIST_TCP_RECV_SIZE);
+	CHECK("ids_state_time", st_hist_ids("tcp-state-time", ids) == 1 &&
+	      ids[0] == SOCKTAP_HIST_STATE_TIME);
+	CHECK_STR("id_name_state_time", st_hist_id_name(SOCKTAP_HIST_STATE_TIME),
+		  "tcp-state-time");
 	CHECK("ids_established_alone", st_hist_ids("lifetime-established", ids) == 0);
 	CHECK("ids_unknown", st_hist_ids("connects", ids) == 0);
 	CHECK_STR("id_name", st_hist_id_name(SOCKTAP_HIST_LIFETIME_EST),
@@ -161,6 +169,101 @@ static void test_print(void)
 		  "\"buckets\":[{\"lo\":0,\"hi\":2,\"count\":2}]}\n");
 }
 
+static void test_units(void)
+{
+	struct st_hist h;
+
+	hist_init(&h, "tcp-send-size");
+	snprintf(h.unit, sizeof(h.unit), "bytes");
+	h.b[0] = 2;	/* pure ACKs */
+	h.b[10] = 1;
+	h.b[11] = 1;
+	h.sum = 1448 + 2896;
+	st_hist_recount(&h);
+	CHECK_STR("unit_bytes_print", render(&h, 0),
+		  "@tcp_send_size_bytes:\n"
+		  "[0, 2)                 2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		  "[2, 4)                 0 |                                                    |\n"
+		  "[4, 8)                 0 |                                                    |\n"
+		  "[8, 16)                0 |                                                    |\n"
+		  "[16, 32)               0 |                                                    |\n"
+		  "[32, 64)               0 |                                                    |\n"
+		  "[64, 128)              0 |                                                    |\n"
+		  "[128, 256)             0 |                                                    |\n"
+		  "[256, 512)             0 |                                                    |\n"
+		  "[512, 1K)              0 |                                                    |\n"
+		  "[1K, 2K)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		  "[2K, 4K)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		  "count 4, mean 1086.0 bytes\n");
+	CHECK_STR("unit_bytes_json", render(&h, 1),
+		  "{\"name\":\"tcp-send-size\",\"unit\":\"bytes\",\"count\":4,\"sum\":4344,"
+		  "\"buckets\":[{\"lo\":0,\"hi\":2,\"count\":2},"
+		  "{\"lo\":1024,\"hi\":2048,\"count\":1},"
+		  "{\"lo\":2048,\"hi\":4096,\"count\":1}]}\n");
+	hist_init(&h, "tcp-recv-size");
+	snprintf(h.unit, sizeof(h.unit), "bytes");
+	CHECK_STR("unit_bytes_empty", render(&h, 0),
+		  "@tcp_recv_size_bytes:\ncount 0, mean 0.0 bytes\n");
+	/* No unit from the module (an older one): ns. */
+	hist_init(&h, "tcp-state-time");
+	CHECK_STR("unit_default_ns", st_hist_unit(&h), "ns");
+	CHECK_STR("unit_default_ns_print", render(&h, 0),
+		  "@tcp_state_time_ns:\ncount 0, mean 0.000 us\n");
+	snprintf(h.unit, sizeof(h.unit), "entries");
+	CHECK_STR("unit_other_json", render(&h, 1),
+		  "{\"name\":\"tcp-state-time\",\"unit\":\"entries\",\"count\":0,\"sum\":0,\"buckets\":[]}\n");
+}
+
+static const char *qlabel(unsigned int i)
+{
+	return st_qlen_label(i, buf, sizeof(buf));
+}
+
+static void test_qlen(void)
+{
+	uint64_t b[SOCKTAP_QLEN_BUCKETS] = { 0 };
+	static char out[4096];
+	FILE *f;
+
+	CHECK_STR("qlen_label_0", qlabel(0), "[0]");
+	CHECK_STR("qlen_label_1", qlabel(1), "[1]");
+	CHECK_STR("qlen_label_2", qlabel(2), "[2, 4)");
+	CHECK_STR("qlen_label_3", qlabel(3), "[4, 8)");
+	CHECK_STR("qlen_label_10", qlabel(10), "[512, 1K)");
+	CHECK_STR("qlen_label_11", qlabel(11), "[1K, 2K)");
+	CHECK_STR("qlen_label_21", qlabel(21), "[1M, 2M)");
+	CHECK_STR("qlen_label_22", qlabel(22), "[2M, 4M)");
+	CHECK_STR("qlen_label_last", qlabel(SOCKTAP_QLEN_BUCKETS - 1), "[4M, ...)");
+	CHECK("qlen_lo_0", st_qlen_lo(0) == 0);
+	CHECK("qlen_hi_0", st_qlen_hi(0) == 1);
+	CHECK("qlen_lo_1", st_qlen_lo(1) == 1);
+	CHECK("qlen_hi_1", st_qlen_hi(1) == 2);
+	CHECK("qlen_lo_5", st_qlen_lo(5) == 16);
+	CHECK("qlen_hi_5", st_qlen_hi(5) == 32);
+	CHECK("qlen_hi_last", st_qlen_hi(SOCKTAP_QLEN_BUCKETS - 1) == UINT64_MAX);
+
+	b[1] = 3;
+	b[3] = 6;
+	b[SOCKTAP_QLEN_BUCKETS - 1] = 1;
+	f = fmemopen(out, sizeof(out), "w");
+	if (!f)
+		abort();
+	st_hist_rows(f, b, 4, st_qlen_label);
+	fclose(f);
+	CHECK_STR("qlen_rows", out,
+		  "[1]                    3 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+		  "[2, 4)                 0 |                                                    |\n"
+		  "[4, 8)                 6 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n");
+	memset(b, 0, sizeof(b));
+	f = fmemopen(out, sizeof(out), "w");
+	if (!f)
+		abort();
+	fputs("x", f);
+	st_hist_rows(f, b, SOCKTAP_QLEN_BUCKETS, st_qlen_label);
+	fclose(f);
+	CHECK_STR("qlen_rows_empty", out, "x");
+}
+
 int main(void)
 {
 	test_labels();
@@ -168,5 +271,7 @@ int main(void)
 	test_ids();
 	test_delta();
 	test_print();
+	test_units();
+	test_qlen();
 	UNIT_EXIT();
 }
