@@ -16,6 +16,17 @@ nmib() { ip netns exec "$1" bash -c ". $GUEST_DIR/lib.sh; mib $2 $3"; }
 
 check_cmd load load
 
+# The streams, consumed for the whole test (stopped and checked at the end).
+watch_bg() {
+	"$SOCKTAP" watch "$1" -j -d 900 > "/tmp/w_$1.json" 2> "/tmp/w_$1.err" &
+	eval "w_$1=\$!"
+}
+for t in state accept reset overflow retrans; do watch_bg "$t"; done
+sleep 1
+
+# ---- the exact state sequence of one connection's life, both sides
+read -r seq_lport seq_cport <<< "$(python3 "$GUEST_DIR/oneconn.py")"
+
 # ---- opens, refusals, segments: exact against the MIB (loopback)
 N4=3 N6=2 R=2
 declare -A c0
@@ -24,7 +35,9 @@ for n in connect-request connect-established accept-established \
 	retransmits retransmit-segments state-change; do c0[$n]=$(tcpc $n); done
 a0=$(mib Tcp ActiveOpens) p0=$(mib Tcp PassiveOpens) f0=$(mib Tcp AttemptFails)
 o0=$(mib Tcp OutRsts) i0=$(mib Tcp InSegs) r0=$(mib Tcp RetransSegs)
-$LOAD --v4 $N4 --v6 $N6 --refused $R > /dev/null
+sl=$($LOAD --v4 $N4 --v6 $N6 --refused $R)
+sl_spid=$(echo "$sl" | $Q 'd["server_pid"]')
+sl_port4=$(echo "$sl" | $Q 'd["port4"]') sl_port6=$(echo "$sl" | $Q 'd["port6"]')
 d() { echo $(($(tcpc $1) - ${c0[$1]})); }
 check_eq connect_request_is_active_opens "$(d connect-request)" "$(($(mib Tcp ActiveOpens) - a0))"
 check_eq connect_request "$(d connect-request)" $((N4 + N6 + R))
@@ -45,8 +58,8 @@ check_eq state_changes "$(d state-change)" $((10 * (N4 + N6) + 2 * R + 2 * 2))
 
 # ---- a reset on close with unread data: the closer sends, the peer gets it
 rs0=$(tcpc resets-sent) rr0=$(tcpc resets-received) o0=$(mib Tcp OutRsts)
-python3 - <<'EOF'
-import socket, time
+rst_ports=$(python3 - <<'EOF'
+import os, socket, time
 l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
 c = socket.create_connection(l.getsockname())
 s, _ = l.accept()
@@ -59,9 +72,12 @@ try:
     raise SystemExit("no reset seen by the peer")
 except ConnectionResetError:
     pass
+print(os.getpid(), l.getsockname()[1], c.getsockname()[1])
 c.close(); l.close()
 EOF
+)
 check_eq unread_close_script "$?" 0
+read -r rst_pid rst_lport rst_cport <<< "$rst_ports"
 check_eq unread_close_rst_sent "$(($(tcpc resets-sent) - rs0))" 1
 check_eq unread_close_out_rsts "$(($(mib Tcp OutRsts) - o0))" 1
 check_eq unread_close_rst_received "$(($(tcpc resets-received) - rr0))" 1
@@ -90,7 +106,8 @@ row=$(awk -v p="$lport" '$1 == p' $DBG/listeners)
 check_eq listener_row_pid "$(echo "$row" | awk '{ print $4 }')" "$lpid"
 check_eq listener_row_backlog "$(echo "$row" | awk '{ print $6 }')" 1
 check_eq listener_row_overflows "$(echo "$row" | awk '{ print $8 }')" "$ov"
-check_eq syn_retrans_is_mib "$(($(tcpc retransmits-syn) - rs0 + $(tcpc retransmits-synack) - ra0))" "$(($(mib TcpExt TCPSynRetrans) - sr0))"
+syn_bl=$(($(tcpc retransmits-syn) - rs0))
+check_eq syn_retrans_is_mib "$((syn_bl + $(tcpc retransmits-synack) - ra0))" "$(($(mib TcpExt TCPSynRetrans) - sr0))"
 check_eq retrans_segs_is_mib "$(($(tcpc retransmit-segments) - seg0))" "$(($(mib Tcp RetransSegs) - rseg0))"
 
 # ---- retransmissions under 10 % loss between two namespaces
@@ -155,6 +172,38 @@ else
 fi
 check_eq bpftrace_only_this_flow "$(grep -cvE '^(TIME|Tracing|$)|192\.0\.2\.1:[0-9]+ +192\.0\.2\.2:5001 ' /tmp/bt.out)" 0
 ip netns del stA; ip netns del stB
+
+# ---- the streams saw the same, with flows, owners and causes
+sleep 1
+for t in state accept reset overflow retrans; do eval "kill -INT \$w_$t"; done
+wait
+J() { $Q "$2" < "/tmp/w_$1.json"; }
+# Client, then server side, of oneconn.py's connection.
+check_eq state_seq_client "$(J state "[(e['oldstate'], e['newstate']) for e in d if e['dport'] == $seq_lport and e['sport'] in (0, $seq_cport)]")" \
+	"[('CLOSE', 'SYN_SENT'), ('SYN_SENT', 'ESTABLISHED'), ('ESTABLISHED', 'FIN_WAIT1'), ('FIN_WAIT1', 'FIN_WAIT2'), ('FIN_WAIT2', 'CLOSE')]"
+# The child's first change (LISTEN > SYN_RECV) fires inside the clone,
+# before it has its peer's port: it shows on the listener's flow.
+check_eq state_seq_server "$(J state "[(e['oldstate'], e['newstate']) for e in d if e['sport'] == $seq_lport and e['dport'] == $seq_cport]")" \
+	"[('SYN_RECV', 'ESTABLISHED'), ('ESTABLISHED', 'CLOSE_WAIT'), ('CLOSE_WAIT', 'LAST_ACK'), ('LAST_ACK', 'CLOSE')]"
+check_eq state_seq_listener "$(J state "[(e['oldstate'], e['newstate']) for e in d if e['sport'] == $seq_lport and e['dport'] == 0]")" \
+	"[('CLOSE', 'LISTEN'), ('LISTEN', 'SYN_RECV'), ('LISTEN', 'CLOSE')]"
+# Accepts: sockload's, oneconn's, the unread close's, the lossy server's.
+check_eq accept_events "$(J accept "len(d)")" $((N4 + N6 + 1 + 1 + 3))
+check_eq accept_events_sockload_ports "$(J accept "len([e for e in d if e['pid'] == $sl_spid and e['sport'] in ($sl_port4, $sl_port6) and e['backlog_max'] == 1024])")" $((N4 + N6))
+# The unread close: one RST sent by the closer, one received by the peer.
+check_eq reset_sent_event "$(J reset "[(e['pid'], e['sport'], e['dport']) for e in d if e['direction'] == 'sent' and $rst_lport in (e['sport'], e['dport'])]")" "[($rst_pid, $rst_lport, $rst_cport)]"
+check_eq reset_received_event "$(J reset "[(e['sport'], e['dport']) for e in d if e['direction'] == 'received' and $rst_lport in (e['sport'], e['dport'])]")" "[($rst_cport, $rst_lport)]"
+# Overflows: all on the listen(1) port, owned by the process that listened.
+check_eq overflow_events "$(J overflow "len([e for e in d if e['sport'] == $lport and e['pid'] == $lpid and e['backlog_max'] == 1 and e['queue'] == 'accept'])")" "$ov"
+# Retransmissions: the backlog test's SYNs, else all on the lossy flow,
+# a TLP once each.
+lossy="(e['saddr'] == '192.0.2.1' and e['daddr'] == '192.0.2.2' and e['dport'] == 5001) or (e['saddr'] == '192.0.2.2' and e['sport'] == 5001)"
+check_eq retrans_events_backlog_syns "$(J retrans "len([e for e in d if e['dport'] == $lport and e['retrans_type'] == 'syn'])")" "$syn_bl"
+check_eq retrans_events_flow "$(J retrans "len([e for e in d if not ($lossy) and e['dport'] != $lport])")" 0
+check_eq retrans_events_non_tlp "$(J retrans "len([e for e in d if ($lossy) and e['retrans_type'] != 'tlp'])")" "$((rtx - ($(tcpc retransmits-tlp) - tr0)))"
+check_eq retrans_events_tlp "$(J retrans "len([e for e in d if ($lossy) and e['retrans_type'] == 'tlp'])")" "$(($(tcpc loss-probes) - tlp0))"
+st=$("$SOCKTAP" status -j)
+check_eq stream_nothing_lost "$(echo "$st" | $Q '(d["events"]["lost"], d["events"]["undelivered"])')" "(0, 0)"
 
 check_cmd rmmod rmmod socktap
 check_eq dmesg_clean "$(dmesg_bad)" ""
