@@ -38,11 +38,11 @@ static int st_probes_show(struct seq_file *m, void *v)
 	unsigned int i;
 	struct st_probe *p;
 
-	seq_printf(m, "%-24s %-10s %-11s %12s %8s %5s  %s\n", "NAME", "KIND",
+	seq_printf(m, "%-26s %-10s %-11s %12s %8s %5s  %s\n", "NAME", "KIND",
 		   "STATE", "HITS", "MISSED", "ERR", "TARGET");
 	st_probes_lock();
 	for (i = 0; (p = st_probe_by_index(i)) != NULL; i++)
-		seq_printf(m, "%-24s %-10s %-11s %12llu %8llu %5d  %s\n",
+		seq_printf(m, "%-26s %-10s %-11s %12llu %8llu %5d  %s\n",
 			   p->name, st_probe_kind_name(p->kind),
 			   st_probe_state_name(p->state), st_probe_hits(p),
 			   st_probe_missed(p), p->err, p->target);

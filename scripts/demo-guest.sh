@@ -39,7 +39,7 @@ EOF
 say "$SOCKTAP" backlog
 
 echo
-echo "# 3 transfers of 300 kB over a veth pair with 5 % loss (192.0.2.1 -> 192.0.2.2)"
+echo "# 3 transfers of 300 kB over a veth pair with 10 % loss (192.0.2.1 -> 192.0.2.2)"
 modprobe veth
 modprobe sch_netem
 ip netns add demoA
@@ -49,7 +49,7 @@ ip -n demoA addr add 192.0.2.1/24 dev a0
 ip -n demoB addr add 192.0.2.2/24 dev b0
 ip -n demoA link set a0 up
 ip -n demoB link set b0 up
-ip netns exec demoA tc qdisc add dev a0 root netem loss 5%
+ip netns exec demoA tc qdisc add dev a0 root netem loss 10%
 ip netns exec demoB python3 -c '
 import socket
 l = socket.socket(); l.bind(("192.0.2.2", 5001)); l.listen(8)

@@ -82,12 +82,12 @@ void st_probes_print_table(FILE *out, const struct st_probe_list *l)
 {
 	size_t i;
 
-	fprintf(out, "%-24s %-10s %-11s %12s %8s  %s\n", "NAME", "KIND",
+	fprintf(out, "%-26s %-10s %-11s %12s %8s  %s\n", "NAME", "KIND",
 		"STATE", "HITS", "MISSED", "TARGET");
 	for (i = 0; i < l->n; i++) {
 		const struct st_probe_rec *r = &l->v[i];
 
-		fprintf(out, "%-24s %-10s %-11s %12llu %8llu  %s", r->name,
+		fprintf(out, "%-26s %-10s %-11s %12llu %8llu  %s", r->name,
 			st_kind_name(r->kind), st_state_name(r->state),
 			(unsigned long long)r->hits,
 			(unsigned long long)r->missed, r->target);
