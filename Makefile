@@ -25,10 +25,12 @@ CLI_SRCS := userspace/main.c userspace/nl.c userspace/json.c \
 	userspace/proc.c userspace/event.c userspace/loop.c \
 	userspace/status.c userspace/cmd_top.c userspace/cmd_hist.c \
 	userspace/cmd_watch.c userspace/cmd_filter.c userspace/tcpstat.c \
-	userspace/cmd_tcp.c userspace/cmd_backlog.c
+	userspace/cmd_tcp.c userspace/cmd_backlog.c userspace/ksym.c \
+	userspace/dropreason.c userspace/drop.c
 CLI_HDRS := $(wildcard userspace/*.h) include/uapi/linux/socktap.h
 UNIT_TESTS := tests/unit/test_json tests/unit/test_util tests/unit/test_fmt \
-	tests/unit/test_hist tests/unit/test_proc tests/unit/test_tcp
+	tests/unit/test_hist tests/unit/test_proc tests/unit/test_tcp \
+	tests/unit/test_drop
 
 .PHONY: all module cli unit check lint demo deps clean
 
@@ -72,6 +74,15 @@ tests/unit/test_tcp: tests/unit/test_tcp.c userspace/tcpstat.c userspace/tcpstat
 	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_tcp.c userspace/tcpstat.c \
 		userspace/event.c userspace/hist.c userspace/fmt.c userspace/json.c \
 		userspace/util.c
+
+tests/unit/test_drop: tests/unit/test_drop.c userspace/ksym.c userspace/ksym.h \
+		userspace/dropreason.c userspace/dropreason.h userspace/drop.c \
+		userspace/drop.h userspace/event.c userspace/event.h \
+		userspace/fmt.c userspace/fmt.h userspace/json.c userspace/util.c \
+		tests/unit/unit.h
+	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_drop.c userspace/ksym.c \
+		userspace/dropreason.c userspace/drop.c userspace/event.c \
+		userspace/fmt.c userspace/json.c userspace/util.c
 
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done

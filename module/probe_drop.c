@@ -75,7 +75,7 @@ static void st_drop(struct sk_buff *skb, void *location, u32 reason,
 		    const struct sock *rx_sk)
 {
 	const struct sock *sk = skb->sk ? skb->sk : rx_sk;
-	unsigned long stack[ST_STACK_DEPTH];
+	unsigned long stack[ST_STACK_DEPTH + 8];
 	struct st_event ev;
 	struct st_sock *e = NULL;
 	unsigned int i, n;
@@ -105,12 +105,21 @@ static void st_drop(struct sk_buff *skb, void *location, u32 reason,
 		ev.uid = e->uid;
 		memcpy(ev.comm, e->comm, sizeof(ev.comm));
 	}
-	/* The caller that dropped it first, then who called it. */
-	ev.stack[0] = (u64)(unsigned long)location;
-	n = stack_trace_save(stack, ST_STACK_DEPTH - 1, 2);
-	for (i = 0; i < n; i++)
-		ev.stack[i + 1] = stack[i];
-	ev.nr_stack = n + 1;
+	/*
+	 * From the caller that dropped it (location) outwards: our own and
+	 * the tracepoint's frames come first on the stack, skip them by
+	 * finding location rather than by a count that varies by kernel.
+	 */
+	n = stack_trace_save(stack, ARRAY_SIZE(stack), 0);
+	for (i = 0; i < n && stack[i] != (unsigned long)location; i++)
+		;
+	if (i == n) {
+		ev.stack[0] = (u64)(unsigned long)location;
+		ev.nr_stack = 1;
+	} else {
+		for (; i < n && ev.nr_stack < ST_STACK_DEPTH; i++)
+			ev.stack[ev.nr_stack++] = stack[i];
+	}
 	st_event_push(&ev);
 out:
 	rcu_read_unlock();

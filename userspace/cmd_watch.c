@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* socktap watch: the module's event stream, one line per event. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <netlink/handlers.h>
 
 #include "cli.h"
+#include "drop.h"
 #include "fmt.h"
 #include "event.h"
 #include "loop.h"
@@ -20,11 +22,13 @@
 /* Room for bursts: the kernel drops what does not fit and we count it. */
 #define ST_WATCH_RCVBUF	(4 << 20)
 
+#define ST_KALLSYMS	"/proc/kallsyms"
+
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: socktap watch TYPE [-n COUNT] [-d SEC] [-t] [-4|-6] [-c] [-p PID]\n"
-		"                     [-P PORT] [-N NETNS] [-j] [-h]\n"
+		"usage: socktap watch TYPE [-n COUNT] [-d SEC] [-t] [-4|-6] [-c] [-s|-S]\n"
+		"                     [-p PID] [-P PORT] [-N NETNS] [-j] [-h]\n"
 		"       socktap retrans [-c] [OPTIONS]   (socktap watch retrans)\n"
 		"\n"
 		"Print the module's events of one TYPE as they happen:\n"
@@ -49,6 +53,12 @@ static void usage(FILE *out)
 		"  overflow  every connection a listener dropped because its accept\n"
 		"            queue (QUEUE accept) or SYN queue (syn) was full:\n"
 		"            TIME PORT PID COMM QUEUE BACKLOG MAX SYNQ\n"
+		"  drop      every TCP packet the kernel dropped, like BCC's tcpdrop;\n"
+		"            addresses and ports as in the packet, STATE its socket's\n"
+		"            (\"-\": none, like PID), REASON the running kernel's drop\n"
+		"            reason name (\"-\" before 5.17, which has none), then the\n"
+		"            kernel stack, one function+0xoff per line:\n"
+		"            TIME PID COMM IP SADDR:SPORT > DADDR:DPORT STATE REASON\n"
 		"TIME is the wall clock (HH:MM:SS).  Ends after COUNT events, SEC seconds\n"
 		"or Ctrl-C; then stderr gets \"N events shown; socket overruns: M\"\n"
 		"(events the kernel could not queue to this socket because it was full).\n"
@@ -58,14 +68,21 @@ static void usage(FILE *out)
 		"  -t         TIME(s), seconds since watch started, as the first column\n"
 		"             (instead of TIME where there is one)\n"
 		"  -4, -6     only IPv4 or only IPv6 connections\n"
-		"  -c         retrans only: count retransmissions per flow instead, and\n"
-		"             print them at the end, like tcpretrans -c:\n"
+		"  -c         count instead, and print the counts at the end:\n"
+		"             retrans: per flow, like tcpretrans -c:\n"
 		"             LADDR:LPORT <-> RADDR:RPORT RETRANSMITS RTO FAST TLP SYN\n"
 		"             SYNACK OTHER\n"
+		"             accept: per remote host and local port, like DTrace's\n"
+		"             tcpaccept.d, most first: HOST PORT COUNT\n"
+		"  -s, -S     drop only: show the kernel stack (the default; with -j\n"
+		"             the \"stack\" member) or not; names from /proc/kallsyms\n"
+		"             (hex when it hides the addresses)\n"
 		ST_FILTER_USAGE
 		"             A filter (CAP_NET_ADMIN) is set in the module while watch runs.\n"
 		"  -j         one JSON object per event, one per line, with every\n"
-		"             attribute the event carries (with -c: one per flow)\n"
+		"             attribute the event carries (drop: also reason_name and\n"
+		"             stack); retrans -c: one per flow; accept -c: one array\n"
+		"             of {host, port, count, netns}\n"
 		"  -h         this help\n");
 }
 
@@ -73,7 +90,11 @@ struct st_watch {
 	struct st_opts *o;
 	unsigned int type;
 	unsigned int family;	/* -4/-6: AF_INET or AF_INET6; 0 both */
-	int flows;		/* -c: count per flow */
+	int flows;		/* -c: count per flow (retrans), host (accept) */
+	int stacks;		/* drop: -s (default) / -S */
+	struct st_dropreasons reasons;
+	struct st_ksyms ksyms;
+	struct st_drop_names names;
 	struct st_ev_clock clk;
 	uint64_t count;		/* 0: no limit */
 	uint64_t shown, overruns;
@@ -153,6 +174,17 @@ static void st_event_from_attrs(struct nlattr **tb, struct st_event *e)
 		e->synq = (uint32_t)st_nla_uint(tb[SOCKTAP_A_EV_SYNQ]);
 	if (tb[SOCKTAP_A_EV_REASON])
 		e->reason = (uint32_t)st_nla_uint(tb[SOCKTAP_A_EV_REASON]);
+	if (tb[SOCKTAP_A_EV_STACK]) {
+		int len = nla_len(tb[SOCKTAP_A_EV_STACK]);
+		size_t n = len > 0 ? (size_t)len / sizeof(uint64_t) : 0;
+
+		if (n > ST_EV_STACK_MAX)
+			n = ST_EV_STACK_MAX;
+		/* Native u64s, maybe only 4-byte aligned in the message. */
+		memcpy(e->stack, nla_data(tb[SOCKTAP_A_EV_STACK]),
+		       n * sizeof(uint64_t));
+		e->nr_stack = (unsigned int)n;
+	}
 }
 
 static int st_watch_msg(struct nl_msg *msg, void *arg)
@@ -172,15 +204,21 @@ static int st_watch_msg(struct nl_msg *msg, void *arg)
 	if (e.type != w->type || (w->family && e.family != w->family))
 		return NL_OK;
 	if (w->flows) {
-		if (st_flow_add(&w->ft, &e)) {
+		if (w->type == SOCKTAP_EV_ACCEPT ? st_accept_count_add(&w->ft, &e) :
+		    st_flow_add(&w->ft, &e)) {
 			fprintf(stderr, "socktap: out of memory\n");
 			w->err = ST_EXIT_ERROR;
 		}
 	} else if (w->o->json) {
 		json_init(&j, stdout);
-		st_event_json(&j, &e);
+		if (w->type == SOCKTAP_EV_DROP)
+			st_drop_json(&j, &e, &w->names);
+		else
+			st_event_json(&j, &e);
 		if (json_finish(&j))
 			w->err = ST_EXIT_ERROR;
+	} else if (w->type == SOCKTAP_EV_DROP) {
+		st_drop_line(stdout, &e, &w->clk, &w->names);
 	} else {
 		st_event_line(stdout, &e, &w->clk);
 	}
@@ -268,7 +306,7 @@ static int st_watch_run(struct st_watch *w, struct st_nl *nl, uint64_t ms)
 	return rc;
 }
 
-/* -c: the per-flow counts, most retransmitted first. */
+/* -c: the per-flow counts, most retransmitted (or accepted) first. */
 static int st_watch_flows_print(struct st_watch *w)
 {
 	struct json j;
@@ -276,23 +314,59 @@ static int st_watch_flows_print(struct st_watch *w)
 	int rc = ST_EXIT_OK;
 
 	st_flow_sort(&w->ft);
-	if (!w->o->json)
-		st_flow_header(stdout);
-	for (i = 0; i < w->ft.n; i++) {
-		if (w->o->json) {
+	if (w->type == SOCKTAP_EV_ACCEPT && w->o->json) {
+		json_init(&j, stdout);
+		st_accept_count_json(&j, &w->ft);
+		if (json_finish(&j))
+			rc = ST_EXIT_ERROR;
+	} else if (w->type == SOCKTAP_EV_ACCEPT) {
+		st_accept_count_print(stdout, &w->ft);
+	} else if (w->o->json) {
+		for (i = 0; i < w->ft.n; i++) {
 			json_init(&j, stdout);
 			st_flow_json(&j, &w->ft.v[i]);
 			if (json_finish(&j))
 				rc = ST_EXIT_ERROR;
-		} else {
-			st_flow_line(stdout, &w->ft.v[i]);
 		}
+	} else {
+		st_flow_header(stdout);
+		for (i = 0; i < w->ft.n; i++)
+			st_flow_line(stdout, &w->ft.v[i]);
 	}
 	if (fflush(stdout)) {
 		perror("socktap: stdout");
 		rc = ST_EXIT_ERROR;
 	}
 	return rc;
+}
+
+/*
+ * watch drop: the running kernel's drop reason names and, for stacks, its
+ * symbols.  What is missing is said once; the events show numbers then.
+ */
+static void st_watch_drop_names(struct st_watch *w)
+{
+	const char *path = NULL;
+
+	w->names.reasons = &w->reasons;
+	w->names.stacks = w->stacks;
+	if (st_dropreasons_load(&w->reasons, &path))
+		fprintf(stderr, "socktap: drop reasons shown as numbers: %s: %s\n",
+			path, strerror(errno));
+	if (!w->stacks)
+		return;
+	if (st_ksyms_load(&w->ksyms, ST_KALLSYMS)) {
+		fprintf(stderr, "socktap: stacks shown in hex: %s: %s\n",
+			ST_KALLSYMS, strerror(errno));
+		return;
+	}
+	if (w->ksyms.hidden) {
+		fprintf(stderr,
+			"socktap: stacks shown in hex: %s shows no addresses\n"
+			"  (kptr_restrict, or not root)\n", ST_KALLSYMS);
+		return;
+	}
+	w->names.ksyms = &w->ksyms;
 }
 
 static int st_watch_family(struct st_watch *w, unsigned int family)
@@ -307,7 +381,7 @@ static int st_watch_family(struct st_watch *w, unsigned int family)
 
 int cmd_watch(int argc, char **argv, struct st_opts *o)
 {
-	struct st_watch w = { .o = o };
+	struct st_watch w = { .o = o, .stacks = -1 };
 	struct st_filter f = { 0 };
 	const char *why = NULL;
 	uint64_t ms = 0;
@@ -315,7 +389,7 @@ int cmd_watch(int argc, char **argv, struct st_opts *o)
 	int c, rc;
 
 	optind = 0;
-	while ((c = getopt(argc, argv, "hjn:d:t46c" ST_FILTER_OPTS)) != -1) {
+	while ((c = getopt(argc, argv, "hjn:d:t46csS" ST_FILTER_OPTS)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);
@@ -348,6 +422,10 @@ int cmd_watch(int argc, char **argv, struct st_opts *o)
 		case 'c':
 			w.flows = 1;
 			break;
+		case 's':
+		case 'S':
+			w.stacks = c == 's';
+			break;
 		default:
 			rc = st_filter_opt(&f, c, optarg, "watch");
 			if (!rc)
@@ -361,15 +439,23 @@ int cmd_watch(int argc, char **argv, struct st_opts *o)
 		if (optind < argc)
 			fprintf(stderr,
 				"socktap watch: '%s': expected connect, life, accept, state, retrans,\n"
-				"  reset or overflow\n", argv[optind]);
+				"  reset, overflow or drop\n", argv[optind]);
 		usage(stderr);
 		return ST_EXIT_USAGE;
 	}
 	w.type = st_event_type_parse(argv[optind]);
-	if (w.flows && w.type != SOCKTAP_EV_RETRANS) {
-		fprintf(stderr, "socktap watch: -c counts retransmissions: only with retrans\n");
+	if (w.flows && w.type != SOCKTAP_EV_RETRANS &&
+	    w.type != SOCKTAP_EV_ACCEPT) {
+		fprintf(stderr, "socktap watch: -c counts: only with retrans or accept\n");
 		return ST_EXIT_USAGE;
 	}
+	if (w.stacks >= 0 && w.type != SOCKTAP_EV_DROP) {
+		fprintf(stderr, "socktap watch: -s and -S: only with drop\n");
+		return ST_EXIT_USAGE;
+	}
+	/* Like tcpdrop: stacks unless -S. */
+	if (w.stacks < 0)
+		w.stacks = 1;
 	if (st_loop_init()) {
 		perror("socktap: signals");
 		return ST_EXIT_ERROR;
@@ -380,6 +466,9 @@ int cmd_watch(int argc, char **argv, struct st_opts *o)
 	rc = st_filter_begin(&nl, &f, "watch");
 	if (!rc)
 		rc = st_nl_subscribe(&nl, SOCKTAP_GENL_MCGRP, ST_WATCH_RCVBUF);
+	/* Subscribed first: events wait in the socket while this reads. */
+	if (!rc && w.type == SOCKTAP_EV_DROP)
+		st_watch_drop_names(&w);
 	if (!rc) {
 		rc = st_watch_run(&w, &nl, ms);
 		/* Counted so far: shown even after an error, like the summary. */
@@ -394,6 +483,8 @@ int cmd_watch(int argc, char **argv, struct st_opts *o)
 			(unsigned long long)w.overruns);
 	}
 	st_flow_free(&w.ft);
+	st_dropreasons_free(&w.reasons);
+	st_ksyms_free(&w.ksyms);
 	st_nl_close(&nl);
 	return rc;
 }

@@ -30,8 +30,7 @@ unsigned int st_event_type_parse(const char *s)
 {
 	unsigned int t;
 
-	/* watch has no lines for drop events (yet). */
-	for (t = SOCKTAP_EV_CONNECT; t < SOCKTAP_EV_DROP; t++)
+	for (t = SOCKTAP_EV_CONNECT; t < __SOCKTAP_EV_MAX; t++)
 		if (!strcmp(s, st_ev_names[t]))
 			return t;
 	return 0;
@@ -46,7 +45,7 @@ const char *st_event_type_name(unsigned int type)
 int st_event_type_timed(unsigned int type)
 {
 	return type == SOCKTAP_EV_RETRANS || type == SOCKTAP_EV_RESET ||
-	       type == SOCKTAP_EV_OVERFLOW;
+	       type == SOCKTAP_EV_OVERFLOW || type == SOCKTAP_EV_DROP;
 }
 
 /* include/net/tcp_states.h */
@@ -167,6 +166,11 @@ void st_event_header(FILE *out, unsigned int type, int rel)
 		fprintf(out, "%-5s %-7s %-16s %-6s %7s %5s %5s\n", "PORT", "PID",
 			"COMM", "QUEUE", "BACKLOG", "MAX", "SYNQ");
 		break;
+	case SOCKTAP_EV_DROP:
+		fprintf(out, "%-7s %-16s %-2s %-21s > %-21s %-12s %s\n", "PID",
+			"COMM", "IP", "SADDR:SPORT", "DADDR:DPORT", "STATE",
+			"REASON");
+		break;
 	default:
 		fprintf(out, "%-7s %-16s %-15s %-5s %-15s %-5s %6s %6s %s\n",
 			"PID", "COMM", "LADDR", "LPORT", "RADDR", "RPORT",
@@ -200,12 +204,35 @@ static unsigned int st_ipver(unsigned int family)
 	return family == AF_INET6 ? 6 : family == AF_INET ? 4 : 0;
 }
 
+void st_event_drop_line(FILE *out, const struct st_event *e,
+			const struct st_ev_clock *clk, const char *reason)
+{
+	char se[ST_ADDR_MAX + 8], de[ST_ADDR_MAX + 8], pid[16], st[24];
+
+	st_time_col(out, e, clk);
+	if (e->pid)
+		snprintf(pid, sizeof(pid), "%" PRIu32, e->pid);
+	else
+		snprintf(pid, sizeof(pid), "-");
+	fprintf(out, "%-7s %-16s %-2u %-21s > %-21s %-12s %s\n", pid,
+		e->pid && e->comm[0] ? e->comm : "-", st_ipver(e->family),
+		st_fmt_endpoint(e->saddr, e->saddr_len, e->sport, se, sizeof(se)),
+		st_fmt_endpoint(e->daddr, e->daddr_len, e->dport, de, sizeof(de)),
+		e->newstate ? st_tcp_state_name(e->newstate, st, sizeof(st)) : "-",
+		reason);
+}
+
 void st_event_line(FILE *out, const struct st_event *e,
 		   const struct st_ev_clock *clk)
 {
 	char sa[ST_ADDR_MAX], da[ST_ADDR_MAX], res[64];
 	char se[ST_ADDR_MAX + 8], de[ST_ADDR_MAX + 8], s1[24], s2[24];
 
+	if (e->type == SOCKTAP_EV_DROP) {
+		snprintf(res, sizeof(res), "%" PRIu32, e->reason);
+		st_event_drop_line(out, e, clk, res);
+		return;
+	}
 	st_time_col(out, e, clk);
 	st_fmt_addr(e->saddr, e->saddr_len, sa, sizeof(sa));
 	st_fmt_addr(e->daddr, e->daddr_len, da, sizeof(da));
@@ -273,9 +300,15 @@ static void st_event_json_reason(struct json *j, const struct st_event *e)
 
 void st_event_json(struct json *j, const struct st_event *e)
 {
+	json_begin_object(j);
+	st_event_json_members(j, e);
+	json_end_object(j);
+}
+
+void st_event_json_members(struct json *j, const struct st_event *e)
+{
 	char buf[ST_ADDR_MAX];
 
-	json_begin_object(j);
 	json_kv_string(j, "type", st_event_type_name(e->type));
 	if (ST_EV_HAS(e, SOCKTAP_A_EV_TIME))
 		json_kv_uint(j, "time_ns", e->time_ns);
@@ -314,10 +347,18 @@ void st_event_json(struct json *j, const struct st_event *e)
 	if (ST_EV_HAS(e, SOCKTAP_A_EV_OLDSTATE))
 		json_kv_string(j, "oldstate",
 			       st_tcp_state_name(e->oldstate, buf, sizeof(buf)));
-	/* The state after a change, else the socket's state. */
-	if (ST_EV_HAS(e, SOCKTAP_A_EV_NEWSTATE))
-		json_kv_string(j, e->type == SOCKTAP_EV_STATE ? "newstate" : "state",
-			       st_tcp_state_name(e->newstate, buf, sizeof(buf)));
+	/*
+	 * The state after a change, else the socket's state; a dropped
+	 * packet that found no socket has none.
+	 */
+	if (ST_EV_HAS(e, SOCKTAP_A_EV_NEWSTATE)) {
+		json_key(j, e->type == SOCKTAP_EV_STATE ? "newstate" : "state");
+		if (e->type == SOCKTAP_EV_DROP && !e->newstate)
+			json_null(j);
+		else
+			json_string(j, st_tcp_state_name(e->newstate, buf,
+							 sizeof(buf)));
+	}
 	if (ST_EV_HAS(e, SOCKTAP_A_EV_RETRANS_TYPE))
 		json_kv_string(j, "retrans_type",
 			       st_retrans_type_name(e->retrans_type, 1));
@@ -331,18 +372,17 @@ void st_event_json(struct json *j, const struct st_event *e)
 		json_kv_uint(j, "synq", e->synq);
 	if (ST_EV_HAS(e, SOCKTAP_A_EV_REASON))
 		st_event_json_reason(j, e);
-	json_end_object(j);
 }
 
 /* ---- tcpretrans -c */
 
-static int st_flow_match(const struct st_flow *f, const struct st_event *e)
+static int st_flow_match(const struct st_flow *f, const struct st_flow *k)
 {
-	return f->netns == e->netns && f->family == e->family &&
-	       f->sport == e->sport && f->dport == e->dport &&
-	       f->saddr_len == e->saddr_len && f->daddr_len == e->daddr_len &&
-	       !memcmp(f->saddr, e->saddr, e->saddr_len) &&
-	       !memcmp(f->daddr, e->daddr, e->daddr_len);
+	return f->netns == k->netns && f->family == k->family &&
+	       f->sport == k->sport && f->dport == k->dport &&
+	       f->saddr_len == k->saddr_len && f->daddr_len == k->daddr_len &&
+	       !memcmp(f->saddr, k->saddr, k->saddr_len) &&
+	       !memcmp(f->daddr, k->daddr, k->daddr_len);
 }
 
 /* FNV-1a over the flow's fields. */
@@ -357,25 +397,16 @@ static uint32_t st_fnv(uint32_t h, const void *p, size_t n)
 	return h;
 }
 
-static uint32_t st_flow_hash(uint32_t netns, unsigned int family,
-			     const unsigned char *sa, unsigned int salen,
-			     const unsigned char *da, unsigned int dalen,
-			     uint16_t sport, uint16_t dport)
+static uint32_t st_flow_hash_f(const struct st_flow *f)
 {
 	uint32_t h = 2166136261u;
 
-	h = st_fnv(h, &netns, sizeof(netns));
-	h = st_fnv(h, &family, sizeof(family));
-	h = st_fnv(h, sa, salen);
-	h = st_fnv(h, da, dalen);
-	h = st_fnv(h, &sport, sizeof(sport));
-	return st_fnv(h, &dport, sizeof(dport));
-}
-
-static uint32_t st_flow_hash_f(const struct st_flow *f)
-{
-	return st_flow_hash(f->netns, f->family, f->saddr, f->saddr_len,
-			    f->daddr, f->daddr_len, f->sport, f->dport);
+	h = st_fnv(h, &f->netns, sizeof(f->netns));
+	h = st_fnv(h, &f->family, sizeof(f->family));
+	h = st_fnv(h, f->saddr, f->saddr_len);
+	h = st_fnv(h, f->daddr, f->daddr_len);
+	h = st_fnv(h, &f->sport, sizeof(f->sport));
+	return st_fnv(h, &f->dport, sizeof(f->dport));
 }
 
 static void st_flow_place(uint32_t *slot, size_t nslot, uint32_t h,
@@ -413,40 +444,66 @@ static int st_flow_grow(struct st_flow_table *t)
 	return 0;
 }
 
-int st_flow_add(struct st_flow_table *t, const struct st_event *e)
+/*
+ * The row of key (its netns, family, addresses and ports), added with
+ * zero counts if new; NULL out of memory (the table is unchanged then).
+ */
+static struct st_flow *st_flow_get(struct st_flow_table *t,
+				   const struct st_flow *key)
 {
-	unsigned int type = e->retrans_type < __SOCKTAP_RETRANS_MAX ?
-			    e->retrans_type : SOCKTAP_RETRANS_OTHER;
-	uint32_t h = st_flow_hash(e->netns, e->family, e->saddr, e->saddr_len,
-				  e->daddr, e->daddr_len, e->sport, e->dport);
-	struct st_flow *f = NULL;
+	uint32_t h = st_flow_hash_f(key);
+	struct st_flow *f;
 	size_t i;
 
 	if (t->nslot) {
 		for (i = h & (t->nslot - 1); t->slot[i];
 		     i = (i + 1) & (t->nslot - 1)) {
-			if (st_flow_match(&t->v[t->slot[i] - 1], e)) {
-				f = &t->v[t->slot[i] - 1];
-				break;
-			}
+			f = &t->v[t->slot[i] - 1];
+			if (st_flow_match(f, key))
+				return f;
 		}
 	}
-	if (!f) {
-		if (t->n == t->cap && st_flow_grow(t))
-			return -1;
-		f = &t->v[t->n];
-		memset(f, 0, sizeof(*f));
-		f->netns = e->netns;
-		f->family = e->family;
-		memcpy(f->saddr, e->saddr, sizeof(f->saddr));
-		memcpy(f->daddr, e->daddr, sizeof(f->daddr));
-		f->saddr_len = e->saddr_len;
-		f->daddr_len = e->daddr_len;
-		f->sport = e->sport;
-		f->dport = e->dport;
-		t->n++;
-		st_flow_place(t->slot, t->nslot, h, (uint32_t)t->n);
-	}
+	if (t->n == t->cap && st_flow_grow(t))
+		return NULL;
+	f = &t->v[t->n];
+	memset(f, 0, sizeof(*f));
+	f->netns = key->netns;
+	f->family = key->family;
+	memcpy(f->saddr, key->saddr, sizeof(f->saddr));
+	memcpy(f->daddr, key->daddr, sizeof(f->daddr));
+	f->saddr_len = key->saddr_len;
+	f->daddr_len = key->daddr_len;
+	f->sport = key->sport;
+	f->dport = key->dport;
+	t->n++;
+	st_flow_place(t->slot, t->nslot, h, (uint32_t)t->n);
+	return f;
+}
+
+/* A key of the event's whole flow. */
+static void st_flow_key(struct st_flow *k, const struct st_event *e)
+{
+	memset(k, 0, sizeof(*k));
+	k->netns = e->netns;
+	k->family = e->family;
+	memcpy(k->saddr, e->saddr, sizeof(k->saddr));
+	memcpy(k->daddr, e->daddr, sizeof(k->daddr));
+	k->saddr_len = e->saddr_len;
+	k->daddr_len = e->daddr_len;
+	k->sport = e->sport;
+	k->dport = e->dport;
+}
+
+int st_flow_add(struct st_flow_table *t, const struct st_event *e)
+{
+	unsigned int type = e->retrans_type < __SOCKTAP_RETRANS_MAX ?
+			    e->retrans_type : SOCKTAP_RETRANS_OTHER;
+	struct st_flow key, *f;
+
+	st_flow_key(&key, e);
+	f = st_flow_get(t, &key);
+	if (!f)
+		return -1;
 	f->total++;
 	f->segs += e->segs;
 	f->by_type[type]++;
@@ -537,4 +594,63 @@ void st_flow_json(struct json *j, const struct st_flow *f)
 	for (i = 0; i < __SOCKTAP_RETRANS_MAX; i++)
 		json_kv_uint(j, st_retrans_type_name(i, 1), f->by_type[i]);
 	json_end_object(j);
+}
+
+/* ---- tcpaccept.d: accepted connections per remote host and local port */
+
+int st_accept_count_add(struct st_flow_table *t, const struct st_event *e)
+{
+	struct st_flow key, *f;
+
+	/* ACCEPT: saddr/sport the local end, daddr the peer. */
+	memset(&key, 0, sizeof(key));
+	key.netns = e->netns;
+	key.family = e->family;
+	memcpy(key.daddr, e->daddr, sizeof(key.daddr));
+	key.daddr_len = e->daddr_len;
+	key.sport = e->sport;
+	f = st_flow_get(t, &key);
+	if (!f)
+		return -1;
+	f->total++;
+	return 0;
+}
+
+void st_accept_count_print(FILE *out, const struct st_flow_table *t)
+{
+	char host[ST_ADDR_MAX];
+	int w = 15, len;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		len = (int)strlen(st_fmt_addr(t->v[i].daddr, t->v[i].daddr_len,
+					      host, sizeof(host)));
+		if (len > w)
+			w = len;
+	}
+	fprintf(out, "%-*s %-5s %10s\n", w, "HOST", "PORT", "COUNT");
+	for (i = 0; i < t->n; i++)
+		fprintf(out, "%-*s %-5u %10" PRIu64 "\n", w,
+			st_fmt_addr(t->v[i].daddr, t->v[i].daddr_len, host,
+				    sizeof(host)),
+			t->v[i].sport, t->v[i].total);
+}
+
+void st_accept_count_json(struct json *j, const struct st_flow_table *t)
+{
+	char host[ST_ADDR_MAX];
+	size_t i;
+
+	json_begin_array(j);
+	for (i = 0; i < t->n; i++) {
+		json_begin_object(j);
+		json_kv_string(j, "host", st_fmt_addr(t->v[i].daddr,
+						      t->v[i].daddr_len, host,
+						      sizeof(host)));
+		json_kv_uint(j, "port", t->v[i].sport);
+		json_kv_uint(j, "count", t->v[i].total);
+		json_kv_uint(j, "netns", t->v[i].netns);
+		json_end_object(j);
+	}
+	json_end_array(j);
 }

@@ -2,9 +2,12 @@
 /*
  * Event stream records (SOCKTAP_CMD_EVENT) as 'socktap watch' prints
  * them: connect like bpftrace's soconnect.bt, life like BCC's tcplife,
- * accept like tcpaccept, state like tcpstates, retrans like tcpretrans
- * (and its -c per-flow counts), reset and overflow.
- * Pure logic, unit-tested (tests/unit/test_fmt.c, tests/unit/test_tcp.c).
+ * accept like tcpaccept (and tcpaccept.d's counts per host and port),
+ * state like tcpstates, retrans like tcpretrans (and its -c per-flow
+ * counts), reset, overflow, and drop like tcpdrop (its names and stack:
+ * drop.h).
+ * Pure logic, unit-tested (tests/unit/test_fmt.c, tests/unit/test_tcp.c,
+ * tests/unit/test_drop.c).
  */
 #ifndef SOCKTAP_EVENT_H
 #define SOCKTAP_EVENT_H
@@ -16,6 +19,9 @@
 #include <linux/socktap.h>
 
 #include "json.h"
+
+/* Stack addresses kept of a DROP event (the module sends 12). */
+#define ST_EV_STACK_MAX	64
 
 struct st_event {
 	uint64_t has;		/* ST_EV_BIT(attr) for each attribute sent */
@@ -33,7 +39,10 @@ struct st_event {
 	unsigned int oldstate, newstate;	/* TCP_* numbering */
 	unsigned int retrans_type;		/* enum socktap_retrans_type */
 	uint32_t segs, backlog, backlog_max, synq;
-	uint32_t reason;	/* RESET: socktap_reset_kind; OVERFLOW: counter */
+	uint32_t reason;	/* RESET: socktap_reset_kind; OVERFLOW: counter;
+				 * DROP: the kernel's skb_drop_reason */
+	uint64_t stack[ST_EV_STACK_MAX];	/* DROP: kernel addresses */
+	unsigned int nr_stack;
 };
 
 /* Every SOCKTAP_A_EV_* is within 64 of SOCKTAP_A_EV_TYPE. */
@@ -50,11 +59,11 @@ struct st_ev_clock {
 };
 
 /*
- * "connect", "life", "accept", "state", "retrans", "reset", "overflow"
- * -> SOCKTAP_EV_*, else 0.
+ * "connect", "life", "accept", "state", "retrans", "reset", "overflow",
+ * "drop" -> SOCKTAP_EV_*, else 0.
  */
 unsigned int st_event_type_parse(const char *s);
-/* And back ("drop" too); "unknown" for another type. */
+/* And back; "unknown" for another type. */
 const char *st_event_type_name(unsigned int type);
 /* Types whose lines start with TIME (wall clock, or TIME(s) with -t). */
 int st_event_type_timed(unsigned int type);
@@ -81,15 +90,29 @@ const char *st_overflow_queue_name(unsigned int reason);
 void st_event_header(FILE *out, unsigned int type, int rel);
 /*
  * One line.  With clk->rel first TIME(s): (time_ns - start_ns) / 1e9;
- * else retrans, reset and overflow start with TIME, the local wall clock
- * HH:MM:SS of time_ns + real_off_ns.
+ * else retrans, reset, overflow and drop start with TIME, the local wall
+ * clock HH:MM:SS of time_ns + real_off_ns.  A drop shows its reason as a
+ * number here (st_drop_line: the name, and the stack).
  */
 void st_event_line(FILE *out, const struct st_event *e,
 		   const struct st_ev_clock *clk);
+/*
+ * tcpdrop's line of a DROP event, REASON as given: TIME PID COMM IP
+ * SADDR:SPORT > DADDR:DPORT STATE REASON, the addresses and ports those
+ * of the packet; PID, COMM and STATE "-" when the packet had no socket
+ * (pid 0, state 0).
+ */
+void st_event_drop_line(FILE *out, const struct st_event *e,
+			const struct st_ev_clock *clk, const char *reason);
 /* One object with every attribute the event carried. */
 void st_event_json(struct json *j, const struct st_event *e);
+/* Its members, for an object the caller opens, extends and closes. */
+void st_event_json_members(struct json *j, const struct st_event *e);
 
-/* tcpretrans -c: retransmissions counted per flow. */
+/*
+ * tcpretrans -c: retransmissions counted per flow; also tcpaccept.d's
+ * accepted connections per remote host (daddr) and local port (sport).
+ */
 struct st_flow {
 	uint32_t netns;
 	unsigned int family;
@@ -124,5 +147,16 @@ void st_flow_line(FILE *out, const struct st_flow *f);
  * "rto","fast","tlp","syn","synack","other"}
  */
 void st_flow_json(struct json *j, const struct st_flow *f);
+
+/*
+ * Count an ACCEPT event under its netns, remote address and local port
+ * (total; the other counts stay 0).  Returns 0, or -1 out of memory.
+ * st_flow_sort then orders the table most accepted first.
+ */
+int st_accept_count_add(struct st_flow_table *t, const struct st_event *e);
+/* HOST PORT COUNT, a header and one line per row, HOST as wide as needed. */
+void st_accept_count_print(FILE *out, const struct st_flow_table *t);
+/* [{"host","port","count","netns"}, ...] in the table's order. */
+void st_accept_count_json(struct json *j, const struct st_flow_table *t);
 
 #endif

@@ -14,7 +14,7 @@ static const struct st_cmd st_cmds[] = {
 	{ "probe", "list, enable or disable probe points", cmd_probe },
 	{ "top", "per-process connections and socket I/O, refreshed", cmd_top },
 	{ "hist", "histograms: connect, first-byte, lifetime, tcp-send-size, ...", cmd_hist },
-	{ "watch", "stream events: connect, life, accept, state, retrans, reset, ...", cmd_watch },
+	{ "watch", "stream events: connect, life, accept, state, retrans, reset, drop, ...", cmd_watch },
 	{ "retrans", "TCP retransmissions as they happen, or per flow (-c)", cmd_retrans },
 	{ "tcp", "TCP event counters: opens, segments, retransmits, resets, overflows", cmd_tcp },
 	{ "backlog", "listeners: queue limits, overflows, accept/SYN queue histograms", cmd_backlog },

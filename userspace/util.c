@@ -2,7 +2,11 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/socktap.h>
 
@@ -69,5 +73,52 @@ int st_parse_onoff(const char *s)
 		if (!strcmp(s, off[i]))
 			return 0;
 	}
+	return -1;
+}
+
+int st_read_text(const char *path, char **out)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL, *nb;
+	ssize_t r;
+	int fd, e;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		if (cap - len < 2) {
+			cap = cap ? cap * 2 : 65536;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				errno = ENOMEM;
+				goto fail;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + len, cap - len - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (!r)
+			break;
+		len += (size_t)r;
+	}
+	if (close(fd)) {
+		e = errno;
+		free(buf);
+		errno = e;
+		return -1;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	return 0;
+fail:
+	e = errno;
+	free(buf);
+	(void)close(fd);	/* the first error is the one to report */
+	errno = e;
 	return -1;
 }

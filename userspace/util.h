@@ -19,4 +19,10 @@ int st_parse_uint(const char *s, uint64_t max, uint64_t *out,
 /* "enable"/"on"/"1" -> 1, "disable"/"off"/"0" -> 0, else -1. */
 int st_parse_onoff(const char *s);
 
+/*
+ * The whole file (procfs and tracefs too: their size is unknown) as one
+ * malloc'd NUL-terminated string in *out.  Returns 0, or -1 with errno.
+ */
+int st_read_text(const char *path, char **out);
+
 #endif

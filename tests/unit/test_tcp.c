@@ -2,7 +2,8 @@
 /*
  * TCP layer of the CLI: state, retransmit, reset and overflow names,
  * watch's accept/state/retrans/reset/overflow lines and JSON, per-flow
- * retransmit counts (watch retrans -c), the TCP counter array of any
+ * retransmit counts (watch retrans -c), accepts per host and port
+ * (watch accept -c), the TCP counter array of any
  * width, and the listener table of 'socktap backlog'.
  */
 #include <stdint.h>
@@ -99,7 +100,8 @@ static void test_names(void)
 	CHECK("type_retrans", st_event_type_parse("retrans") == SOCKTAP_EV_RETRANS);
 	CHECK("type_reset", st_event_type_parse("reset") == SOCKTAP_EV_RESET);
 	CHECK("type_overflow", st_event_type_parse("overflow") == SOCKTAP_EV_OVERFLOW);
-	CHECK("type_drop_not_watchable", st_event_type_parse("drop") == 0);
+	CHECK("type_drop", st_event_type_parse("drop") == SOCKTAP_EV_DROP);
+	CHECK("timed_drop", st_event_type_timed(SOCKTAP_EV_DROP));
 	CHECK("type_unknown", st_event_type_parse("unknown") == 0);
 	CHECK_STR("type_name_drop", st_event_type_name(SOCKTAP_EV_DROP), "drop");
 	CHECK_STR("type_name_zero", st_event_type_name(0), "unknown");
@@ -355,6 +357,88 @@ static void test_flows(void)
 	st_flow_free(&t);
 }
 
+static void acc(struct st_event *e, const unsigned char *peer,
+		unsigned int len, uint16_t peer_port, uint16_t lport)
+{
+	ev4(e, SOCKTAP_EV_ACCEPT);
+	e->family = len == 16 ? AF_INET6 : AF_INET;
+	memset(e->saddr, 0, sizeof(e->saddr));
+	memset(e->daddr, 0, sizeof(e->daddr));
+	e->saddr_len = e->daddr_len = len;
+	memcpy(e->daddr, peer, len);
+	e->dport = peer_port;
+	e->sport = lport;
+}
+
+static void test_accept_counts(void)
+{
+	static const unsigned char V6L[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34,
+					       0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0,
+					       0x11, 0x22, 0x33, 0x44 };
+	struct st_flow_table t = { 0 };
+	struct st_event e;
+	unsigned int i;
+	int ok = 1;
+
+	/* Three from A2 to 8080, each from another port: one row. */
+	for (i = 0; i < 3; i++) {
+		acc(&e, A2, 4, (uint16_t)(50000 + i), 8080);
+		ok &= !st_accept_count_add(&t, &e);
+	}
+	/* The same host on another local port: another row. */
+	acc(&e, A2, 4, 50010, 22);
+	ok &= !st_accept_count_add(&t, &e);
+	acc(&e, A1, 4, 50011, 8080);
+	ok &= !st_accept_count_add(&t, &e);
+	acc(&e, A1, 4, 50012, 8080);
+	ok &= !st_accept_count_add(&t, &e);
+	acc(&e, B6, 16, 50013, 443);
+	ok &= !st_accept_count_add(&t, &e);
+	/* The local address does not split a row. */
+	acc(&e, B6, 16, 50014, 443);
+	e.saddr[15] = 9;
+	ok &= !st_accept_count_add(&t, &e);
+	/* Another namespace does. */
+	acc(&e, A2, 4, 50015, 22);
+	e.netns = 1;
+	ok &= !st_accept_count_add(&t, &e);
+	CHECK("acc_add_ok", ok);
+	CHECK("acc_rows", t.n == 5);
+	st_flow_sort(&t);
+	CHECK("acc_sorted", t.v[0].total == 3 && t.v[0].sport == 8080 &&
+	      !memcmp(t.v[0].daddr, A2, 4) && t.v[1].total == 2 &&
+	      t.v[2].total == 2 && t.v[3].total == 1 && t.v[4].total == 1);
+	CHECK_STR("acc_print", RENDER(1024, st_accept_count_print(f, &t)),
+		  "HOST            PORT       COUNT\n"
+		  "192.0.2.2       8080           3\n"
+		  "192.0.2.1       8080           2\n"
+		  "2001:db8::1     443            2\n"
+		  "192.0.2.2       22             1\n"
+		  "192.0.2.2       22             1\n");
+	CHECK_STR("acc_json", RENDER_JSON(1024, st_accept_count_json(&j, &t)),
+		  "[{\"host\":\"192.0.2.2\",\"port\":8080,\"count\":3,\"netns\":4026531840},"
+		  "{\"host\":\"192.0.2.1\",\"port\":8080,\"count\":2,\"netns\":4026531840},"
+		  "{\"host\":\"2001:db8::1\",\"port\":443,\"count\":2,\"netns\":4026531840},"
+		  "{\"host\":\"192.0.2.2\",\"port\":22,\"count\":1,\"netns\":1},"
+		  "{\"host\":\"192.0.2.2\",\"port\":22,\"count\":1,\"netns\":4026531840}]\n");
+	/* A long IPv6 host widens the column. */
+	acc(&e, V6L, 16, 1, 80);
+	ok = !st_accept_count_add(&t, &e);
+	CHECK("acc_add_v6", ok && t.n == 6);
+	CHECK_STR("acc_print_wide", RENDER(1024, st_accept_count_print(f, &t)),
+		  "HOST                                   PORT       COUNT\n"
+		  "192.0.2.2                              8080           3\n"
+		  "192.0.2.1                              8080           2\n"
+		  "2001:db8::1                            443            2\n"
+		  "192.0.2.2                              22             1\n"
+		  "192.0.2.2                              22             1\n"
+		  "2001:db8:1234:5678:9abc:def0:1122:3344 80             1\n");
+	st_flow_free(&t);
+	CHECK_STR("acc_print_empty", RENDER(256, st_accept_count_print(f, &t)),
+		  "HOST            PORT       COUNT\n");
+	CHECK_STR("acc_json_empty", RENDER_JSON(64, st_accept_count_json(&j, &t)), "[]\n");
+}
+
 static void test_counters(void)
 {
 	uint64_t raw[__SOCKTAP_TCP_MAX + 3];
@@ -480,6 +564,7 @@ int main(void)
 	test_endpoint();
 	test_lines();
 	test_flows();
+	test_accept_counts();
 	test_counters();
 	test_listeners();
 	UNIT_EXIT();

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Number parsing and the UAPI enum names the CLI prints. */
+/* Number parsing, the UAPI enum names the CLI prints, reading files. */
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <linux/socktap.h>
 
@@ -21,6 +25,50 @@ static int rejects(const char *s, uint64_t max)
 	uint64_t v = 0;
 
 	return st_parse_uint(s, max, &v, &why) == -1 && why != NULL;
+}
+
+/* A file of n bytes (a pattern, no NUL) read back whole. */
+static int reads_back(size_t n)
+{
+	char path[] = "/tmp/socktap-unit-XXXXXX", *got = NULL, *want;
+	int fd, ok;
+	size_t i;
+
+	want = malloc(n + 1);
+	fd = mkstemp(path);
+	if (!want || fd < 0) {
+		free(want);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		want[i] = (char)('a' + i % 26);
+	want[n] = '\0';
+	ok = write(fd, want, n) == (ssize_t)n && !close(fd) &&
+	     !st_read_text(path, &got) && strlen(got) == n && !strcmp(got, want);
+	unlink(path);
+	free(got);
+	free(want);
+	return ok;
+}
+
+static void test_read_text(void)
+{
+	char *got = NULL;
+
+	CHECK("read_empty", reads_back(0));
+	CHECK("read_small", reads_back(100));
+	/* Across the buffer's growth (64 KiB, doubled). */
+	CHECK("read_grow", reads_back(65535) && reads_back(65536) &&
+	      reads_back(300000));
+	/* procfs: size 0 in stat, text when read. */
+	CHECK("read_proc", !st_read_text("/proc/self/status", &got) &&
+	      !strncmp(got, "Name:", 5));
+	free(got);
+	errno = 0;
+	CHECK("read_missing", st_read_text("/nonexistent/socktap", &got) == -1 &&
+	      errno == ENOENT);
+	errno = 0;
+	CHECK("read_dir", st_read_text("/", &got) == -1 && errno == EISDIR);
 }
 
 int main(void)
@@ -51,5 +99,6 @@ int main(void)
 		  "unavailable");
 	CHECK_STR("state_failed", st_state_name(SOCKTAP_STATE_FAILED), "failed");
 	CHECK_STR("state_out_of_range", st_state_name(99), "unknown");
+	test_read_text();
 	UNIT_EXIT();
 }
