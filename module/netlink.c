@@ -516,6 +516,15 @@ int st_nl_event_fill(struct sk_buff *skb, const struct st_event *ev)
 		    nla_put_u32(skb, SOCKTAP_A_EV_REASON, ev->reason))
 			goto cancel;
 		break;
+	case SOCKTAP_EV_SEND:
+	case SOCKTAP_EV_RECEIVE:
+		if (nla_put_u8(skb, SOCKTAP_A_EV_NEWSTATE, ev->newstate) ||
+		    nla_put_u32(skb, SOCKTAP_A_EV_SEGS, ev->segs) ||
+		    st_put_u64(skb, ev->type == SOCKTAP_EV_SEND ?
+			       SOCKTAP_A_EV_TX_BYTES : SOCKTAP_A_EV_RX_BYTES,
+			       ev->type == SOCKTAP_EV_SEND ? ev->tx : ev->rx))
+			goto cancel;
+		break;
 	case SOCKTAP_EV_DROP:
 		if (nla_put_u8(skb, SOCKTAP_A_EV_NEWSTATE, ev->newstate) ||
 		    nla_put_u32(skb, SOCKTAP_A_EV_REASON, ev->reason) ||

@@ -150,6 +150,30 @@ out:
 
 /* ---- segments: __tcp_transmit_skb(sk, skb, ...) sends every segment */
 
+/* Per-segment records only while a filter narrows them: too many else. */
+static bool st_segment_wanted(void)
+{
+	return READ_ONCE(st_filter.active) && st_events_wanted();
+}
+
+static void st_segment_event(u8 type, const struct sock *sk, u32 len,
+			     u32 segs)
+{
+	struct st_event ev;
+	struct st_sock *e;
+
+	rcu_read_lock();
+	e = sk_fullsock(sk) ? st_sock_find(sk) : NULL;
+	st_ev_sock(&ev, type, sk, e, ktime_get_ns());
+	if (type == SOCKTAP_EV_SEND)
+		ev.tx = len;
+	else
+		ev.rx = len;
+	ev.segs = segs;
+	st_event_push(&ev);
+	rcu_read_unlock();
+}
+
 static int st_xmit_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
@@ -162,18 +186,23 @@ static int st_xmit_pre(struct kprobe *kp, struct pt_regs *regs)
 	this_cpu_add(st_tcp->c[SOCKTAP_TCP_SEND], tcp_skb_pcount(skb));
 	/* The header is not pushed yet: skb->len is the payload. */
 	st_hist_add(SOCKTAP_HIST_TCP_SEND_SIZE, skb->len);
+	if (st_segment_wanted())
+		st_segment_event(SOCKTAP_EV_SEND, sk, skb->len,
+				 tcp_skb_pcount(skb));
 	return 0;
 }
 
 static void st_rcv(struct sock *sk, const struct sk_buff *skb)
 {
 	unsigned int hlen = tcp_hdr(skb)->doff * 4;
+	unsigned int len = skb->len > hlen ? skb->len - hlen : 0;
 
 	if (!st_filter_pass(0, st_lport(sk), ntohs(sk->sk_dport), st_netns(sk)))
 		return;
 	st_tcp_inc(SOCKTAP_TCP_RECEIVE);
-	st_hist_add(SOCKTAP_HIST_TCP_RECV_SIZE,
-		    skb->len > hlen ? skb->len - hlen : 0);
+	st_hist_add(SOCKTAP_HIST_TCP_RECV_SIZE, len);
+	if (st_segment_wanted())
+		st_segment_event(SOCKTAP_EV_RECEIVE, sk, len, 1);
 }
 
 /* tcp:tcp_probe: TP_PROTO(struct sock *sk, struct sk_buff *skb), each

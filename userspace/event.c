@@ -18,6 +18,8 @@ static const char *const st_ev_names[__SOCKTAP_EV_MAX] = {
 	[SOCKTAP_EV_ACCEPT] = "accept",
 	[SOCKTAP_EV_OVERFLOW] = "overflow",
 	[SOCKTAP_EV_DROP] = "drop",
+	[SOCKTAP_EV_SEND] = "send",
+	[SOCKTAP_EV_RECEIVE] = "receive",
 };
 
 int st_ev_attr(int attr)
@@ -45,7 +47,8 @@ const char *st_event_type_name(unsigned int type)
 int st_event_type_timed(unsigned int type)
 {
 	return type == SOCKTAP_EV_RETRANS || type == SOCKTAP_EV_RESET ||
-	       type == SOCKTAP_EV_OVERFLOW || type == SOCKTAP_EV_DROP;
+	       type == SOCKTAP_EV_OVERFLOW || type == SOCKTAP_EV_DROP ||
+	       type == SOCKTAP_EV_SEND || type == SOCKTAP_EV_RECEIVE;
 }
 
 /* include/net/tcp_states.h */
@@ -171,6 +174,12 @@ void st_event_header(FILE *out, unsigned int type, int rel)
 			"COMM", "IP", "SADDR:SPORT", "DADDR:DPORT", "STATE",
 			"REASON");
 		break;
+	case SOCKTAP_EV_SEND:
+	case SOCKTAP_EV_RECEIVE:
+		fprintf(out, "%-7s %-16s %-2s %-21s %-21s %7s %4s %s\n", "PID",
+			"COMM", "IP", "LADDR:LPORT", "RADDR:RPORT", "BYTES",
+			"SEGS", "STATE");
+		break;
 	default:
 		fprintf(out, "%-7s %-16s %-15s %-5s %-15s %-5s %6s %6s %s\n",
 			"PID", "COMM", "LADDR", "LPORT", "RADDR", "RPORT",
@@ -265,6 +274,14 @@ void st_event_line(FILE *out, const struct st_event *e,
 			st_retrans_type_letter(e->retrans_type), de,
 			st_tcp_state_name(e->newstate, s1, sizeof(s1)),
 			st_retrans_type_name(e->retrans_type, 0), e->segs);
+		break;
+	case SOCKTAP_EV_SEND:
+	case SOCKTAP_EV_RECEIVE:
+		fprintf(out, "%-7" PRIu32 " %-16s %-2u %-21s %-21s %7" PRIu64
+			" %4" PRIu32 " %s\n",
+			e->pid, e->comm, st_ipver(e->family), se, de,
+			e->type == SOCKTAP_EV_SEND ? e->tx_bytes : e->rx_bytes,
+			e->segs, st_tcp_state_name(e->newstate, s1, sizeof(s1)));
 		break;
 	case SOCKTAP_EV_RESET:
 		fprintf(out, "%-7" PRIu32 " %-16s %-8s %-21s %-21s %s\n",

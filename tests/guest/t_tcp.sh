@@ -174,6 +174,31 @@ fi
 check_eq bpftrace_only_this_flow "$(grep -cvE '^(TIME|Tracing|$)|192\.0\.2\.1:[0-9]+ +192\.0\.2\.2:5001 ' /tmp/bt.out)" 0
 ip netns del stA; ip netns del stB
 
+# ---- per-segment records, streamed while a port filter narrows them
+"$SOCKTAP" filter -P 7070 > /dev/null
+"$SOCKTAP" watch send -j -d 60 > /tmp/w_send.json 2>/dev/null & ws=$!
+"$SOCKTAP" watch receive -j -d 60 > /tmp/w_recv.json 2>/dev/null & wr=$!
+sleep 1
+sg0=$(tcpc send) rg0=$(tcpc receive)
+python3 - <<'EOF'
+import socket
+l = socket.socket(); l.bind(("127.0.0.1", 7070)); l.listen(1)
+c = socket.create_connection(("127.0.0.1", 7070)); s, _ = l.accept()
+c.sendall(b"s" * 1000)
+got = 0
+while got < 1000:
+    got += len(s.recv(4096))
+c.close(); s.recv(1); s.close(); l.close()
+EOF
+sleep 1
+kill -INT $ws $wr; wait $ws $wr
+"$SOCKTAP" filter clear > /dev/null
+check_eq send_events_segments "$($Q "sum(e['segs'] for e in d)" < /tmp/w_send.json)" "$(($(tcpc send) - sg0))"
+check_eq send_events_payload "$($Q "sum(e['tx_bytes'] for e in d if e['dport'] == 7070)" < /tmp/w_send.json)" 1000
+check_eq receive_events_count "$($Q "len(d)" < /tmp/w_recv.json)" "$(($(tcpc receive) - rg0))"
+check_eq receive_events_payload "$($Q "sum(e['rx_bytes'] for e in d if e['sport'] == 7070)" < /tmp/w_recv.json)" 1000
+check_eq segment_events_only_port "$($Q "len([e for e in d if 7070 not in (e['sport'], e['dport'])])" < /tmp/w_send.json)" 0
+
 # ---- the streams saw the same, with flows, owners and causes
 sleep 1
 for t in state accept reset overflow retrans; do eval "kill -INT \$w_$t"; done
@@ -187,8 +212,8 @@ check_eq state_seq_client "$(J state "[(e['oldstate'], e['newstate']) for e in d
 # kernels) its peer's port is set, so it is matched by either.
 check_eq state_seq_server "$(J state "[(e['oldstate'], e['newstate']) for e in sorted(d, key=lambda e: e['time_ns']) if e['sport'] == $seq_lport and e['dport'] in (0, $seq_cport)]")" \
 	"[('CLOSE', 'LISTEN'), ('LISTEN', 'SYN_RECV'), ('SYN_RECV', 'ESTABLISHED'), ('ESTABLISHED', 'CLOSE_WAIT'), ('CLOSE_WAIT', 'LAST_ACK'), ('LAST_ACK', 'CLOSE'), ('LISTEN', 'CLOSE')]"
-# Accepts: sockload's, oneconn's, the unread close's, the lossy server's.
-check_eq accept_events "$(J accept "len(d)")" $((N4 + N6 + 1 + 1 + 3))
+# Accepts: sockload, oneconn, the unread close, the lossy server, port 7070.
+check_eq accept_events "$(J accept "len(d)")" $((N4 + N6 + 1 + 1 + 3 + 1))
 check_eq accept_events_sockload_ports "$(J accept "len([e for e in d if e['pid'] == $sl_spid and e['sport'] in ($sl_port4, $sl_port6) and e['backlog_max'] == 1024])")" $((N4 + N6))
 # The unread close: one RST sent by the closer, one received by the peer.
 check_eq reset_sent_event "$(J reset "[(e['pid'], e['sport'], e['dport']) for e in d if e['direction'] == 'sent' and $rst_lport in (e['sport'], e['dport'])]")" "[($rst_pid, $rst_lport, $rst_cport)]"

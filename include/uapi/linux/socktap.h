@@ -380,6 +380,10 @@ enum socktap_hist {
  *	queue, with the listener's port, limit and owner
  * @SOCKTAP_EV_DROP: a TCP packet freed as dropped, with the reason and
  *	the kernel stack
+ * @SOCKTAP_EV_SEND: a TCP segment sent (%SOCKTAP_A_EV_TX_BYTES payload,
+ *	%SOCKTAP_A_EV_SEGS segments), streamed only while a filter is set
+ * @SOCKTAP_EV_RECEIVE: a TCP segment received (%SOCKTAP_A_EV_RX_BYTES),
+ *	streamed only while a filter is set
  */
 enum socktap_event {
 	SOCKTAP_EV_CONNECT = 1,
@@ -390,6 +394,8 @@ enum socktap_event {
 	SOCKTAP_EV_ACCEPT,
 	SOCKTAP_EV_OVERFLOW,
 	SOCKTAP_EV_DROP,
+	SOCKTAP_EV_SEND,
+	SOCKTAP_EV_RECEIVE,
 
 	__SOCKTAP_EV_MAX
 };
