@@ -7,6 +7,7 @@
 #include <linux/spinlock.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
+#include <net/net_namespace.h>
 
 #include "filter.h"
 
@@ -59,7 +60,9 @@ static int st_filter_urelease(struct notifier_block *nb, unsigned long event,
 {
 	struct netlink_notify *n = ptr;
 
-	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+	/* Portids are per namespace; our family lives in init_net only. */
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !net_eq(n->net, &init_net))
 		return NOTIFY_DONE;
 	spin_lock(&st_filter_lock);
 	if (st_filter_owner && st_filter_owner == n->portid) {

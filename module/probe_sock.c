@@ -351,7 +351,11 @@ static __always_inline void st_io(struct sock *sk, int ret, bool rx)
 	struct st_sock *e;
 	u64 t;
 
-	if (ret < 0 || !sk)
+	/*
+	 * Netlink is the kernel's control plane (and socktap's own CLI), not
+	 * network I/O: left out, so reading socktap does not fill its table.
+	 */
+	if (ret < 0 || !sk || sk->sk_family == AF_NETLINK)
 		return;
 	inet = st_is_inet(sk);
 	if (!st_filter_pass(current->tgid,
