@@ -21,12 +21,18 @@ for k in $LINT_KERNELS; do
 	rc=$?
 	# Everything sparse or gcc says about our files is a finding.
 	findings=$(echo "$log" | grep -E '(warning|error):' || true)
+	checked=$(echo "$log" | grep -c ' CHECK ')
 	if [ $rc -ne 0 ] || [ -n "$findings" ]; then
 		echo "sparse/$k: build exit $rc"
 		echo "$findings"
 		bad=1
+	elif [ "$checked" -eq 0 ]; then
+		# No file went through sparse: that proves nothing.
+		echo "sparse/$k: no file was checked (is sparse installed?)"
+		echo "$log" | tail -5
+		bad=1
 	else
-		echo "sparse/$k: clean ($(echo "$log" | grep -c ' CHECK ') files checked)"
+		echo "sparse/$k: clean ($checked files checked)"
 	fi
 done
 
