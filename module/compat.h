@@ -13,6 +13,7 @@
 
 #include <linux/kprobes.h>
 #include <linux/netlink.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
@@ -116,5 +117,32 @@ static inline int st_genl_multicast(const struct genl_family *family,
 					  GFP_KERNEL, st_mc_unprivileged, NULL);
 #endif
 }
+
+/*
+ * User stacks walk frame pointers from the registers a system call saved
+ * (x86-64: rbp; arm64: x29, both pointing at {caller's frame pointer,
+ * return address}).  Architectures not listed get no user stacks.  The
+ * walk reads with copy_from_user_nofault() (5.8, c0ee37e85e0e, "maccess:
+ * rename probe_user_{read,write} to copy_{from,to}_user_nofault"): every
+ * kernel we support has it.
+ */
+#if defined(CONFIG_X86_64)
+#define ST_HAVE_USER_FRAME_POINTER
+#define st_user_frame_pointer(r)	((r)->bp)
+#elif defined(CONFIG_ARM64)
+#define ST_HAVE_USER_FRAME_POINTER
+#define st_user_frame_pointer(r)	((r)->regs[29])
+#endif
+
+/*
+ * ST_HAVE_KMALLOC_OBJ: typed allocation helpers in slab.h (added after
+ * 6.12: present in the 7.3 headers, absent in 6.12), kmalloc_obj(VAR_OR_TYPE,
+ * gfp) allocating sizeof that; checkpatch asks for them.  Older
+ * kernels get the same from kmalloc().
+ */
+#ifndef ST_HAVE_KMALLOC_OBJ
+#define kmalloc_obj(P, gfp)	kmalloc(sizeof(P), gfp)
+#define kzalloc_obj(P, gfp)	kzalloc(sizeof(P), gfp)
+#endif
 
 #endif /* _SOCKTAP_COMPAT_H */

@@ -17,14 +17,20 @@
 
 #include "events.h"
 #include "filter.h"
+#include "funcs.h"
 #include "hist.h"
 #include "listentab.h"
 #include "proctab.h"
+#include "sizetab.h"
 #include "socktab.h"
 #include "socktap.h"
+#include "stacks.h"
 #include "tcpstat.h"
 
 static struct dentry *st_dir;
+
+DEFINE_SHOW_ATTRIBUTE(st_funcs);
+DEFINE_SHOW_ATTRIBUTE(st_stacks);
 
 static int st_version_show(struct seq_file *m, void *v)
 {
@@ -63,6 +69,13 @@ static int st_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "proc_capacity %u\nproc_used %u\nproc_dropped %llu\n",
 		   st_proctab_capacity(), st_proctab_used(),
 		   st_proctab_dropped());
+	seq_printf(m, "size_capacity %u\nsize_used %u\nsize_dropped %llu\n",
+		   st_sizetab_capacity(), st_sizetab_used(),
+		   st_sizetab_dropped());
+	/* What the tables hold, all CPUs: the cost of their parameters. */
+	seq_printf(m, "proc_bytes %zu\nsize_bytes %zu\nlisten_bytes %zu\n",
+		   st_proctab_bytes(), st_sizetab_bytes(),
+		   st_listentab_bytes());
 	seq_printf(m, "events_queued %llu\nevents_lost %llu\nevents_undelivered %llu\n",
 		   st_events_queued(), st_events_lost(),
 		   st_events_undelivered());
@@ -88,7 +101,7 @@ static int st_procs_show(struct seq_file *m, void *v)
 		const struct st_proc_ctr *c = &row.c;
 
 		seq_printf(m, "%-8u %-6u %-16s %-10u %7llu %7llu %7llu %7llu %7llu %7llu %7llu\n",
-			   row.tgid, row.uid, row.comm, row.netns,
+			   row.tgid, row.m.uid, row.m.comm, row.m.netns,
 			   c->connect[ST_CONN_OK], c->connect[ST_CONN_INPROGRESS],
 			   c->connect[ST_CONN_REFUSED], c->connect[ST_CONN_ERROR],
 			   c->accepts, c->created, c->closed);
@@ -215,7 +228,7 @@ static int st_listeners_show(struct seq_file *m, void *v)
 	while (st_listentab_read(&pos, &row))
 		seq_printf(m, "%-6u %-5s %-10u %-8u %-16s %7u %8llu %9llu %9llu\n",
 			   row.port, row.family == AF_INET6 ? "inet6" : "inet",
-			   row.netns, row.pid, row.comm, row.backlog_max,
+			   row.netns, row.m.pid, row.m.comm, row.m.backlog_max,
 			   row.c.conns, row.c.overflows, row.c.syn_drops);
 	return 0;
 }
@@ -258,6 +271,12 @@ int st_debugfs_init(void)
 		goto err;
 	d = debugfs_create_file("listeners", 0444, st_dir, NULL,
 				&st_listeners_fops);
+	if (IS_ERR(d))
+		goto err;
+	d = debugfs_create_file("count", 0444, st_dir, NULL, &st_funcs_fops);
+	if (IS_ERR(d))
+		goto err;
+	d = debugfs_create_file("stacks", 0444, st_dir, NULL, &st_stacks_fops);
 	if (IS_ERR(d))
 		goto err;
 	return 0;

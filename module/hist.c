@@ -33,12 +33,25 @@ static const char *const st_hist_names[__SOCKTAP_HIST_MAX] = {
 	[SOCKTAP_HIST_TCP_SEND_SIZE] = "tcp-send-size",
 	[SOCKTAP_HIST_TCP_RECV_SIZE] = "tcp-recv-size",
 	[SOCKTAP_HIST_STATE_TIME] = "tcp-state-time",
+	[SOCKTAP_HIST_TCP_SENDMSG] = "tcp-sendmsg",
+	[SOCKTAP_HIST_TCP_RECVMSG] = "tcp-recvmsg",
+	[SOCKTAP_HIST_UDP_SENDMSG] = "udp-sendmsg",
+	[SOCKTAP_HIST_UDP_RECVMSG] = "udp-recvmsg",
 };
 
 const char *st_hist_unit(unsigned int h)
 {
-	return h == SOCKTAP_HIST_TCP_SEND_SIZE ||
-	       h == SOCKTAP_HIST_TCP_RECV_SIZE ? "bytes" : "ns";
+	switch (h) {
+	case SOCKTAP_HIST_TCP_SEND_SIZE:
+	case SOCKTAP_HIST_TCP_RECV_SIZE:
+	case SOCKTAP_HIST_TCP_SENDMSG:
+	case SOCKTAP_HIST_TCP_RECVMSG:
+	case SOCKTAP_HIST_UDP_SENDMSG:
+	case SOCKTAP_HIST_UDP_RECVMSG:
+		return "bytes";
+	default:
+		return "ns";
+	}
 }
 
 const char *st_hist_name(unsigned int h)

@@ -21,11 +21,17 @@ struct st_listen_ctr {
 	u64 synq[SOCKTAP_QLEN_BUCKETS];
 };
 
+/* The owner is written once; the limit at every event (last seen). */
+struct st_listen_meta {
+	u32 pid, backlog_max;
+	char comm[TASK_COMM_LEN];
+};
+
 struct st_listen_row {
-	u32 netns, pid, backlog_max;
+	u32 netns;
 	u16 port;
 	u8 family;
-	char comm[TASK_COMM_LEN];
+	struct st_listen_meta m;
 	struct st_listen_ctr c;
 };
 
@@ -37,6 +43,7 @@ void st_listentab_reset(void);
 struct st_listen_ctr __percpu *st_listen_ctr(const struct sock *sk);
 bool st_listentab_read(unsigned int *pos, struct st_listen_row *row);
 u64 st_listentab_dropped(void);
+size_t st_listentab_bytes(void);
 
 /* Queue length histogram bucket: 0 -> 0, [2^(i-1), 2^i) -> i. */
 static inline unsigned int st_qlen_bucket(u32 n)

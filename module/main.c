@@ -11,11 +11,14 @@
 
 #include "events.h"
 #include "filter.h"
+#include "funcs.h"
 #include "hist.h"
 #include "listentab.h"
 #include "proctab.h"
+#include "sizetab.h"
 #include "socktab.h"
 #include "socktap.h"
+#include "stacks.h"
 
 static char *disable;
 module_param(disable, charp, 0444);
@@ -40,9 +43,12 @@ static int __init socktap_init(void)
 	err = st_proctab_init();
 	if (err)
 		goto err_hist;
-	err = st_socktab_init();
+	err = st_sizetab_init();
 	if (err)
 		goto err_proctab;
+	err = st_socktab_init();
+	if (err)
+		goto err_sizetab;
 	err = st_listentab_init();
 	if (err)
 		goto err_socktab;
@@ -52,9 +58,15 @@ static int __init socktap_init(void)
 	err = st_probes_init(disable);
 	if (err)
 		goto err_events;
-	err = st_netlink_init();
+	err = st_funcs_init();
 	if (err)
 		goto err_probes;
+	err = st_stacks_init();
+	if (err)
+		goto err_funcs;
+	err = st_netlink_init();
+	if (err)
+		goto err_stacks;
 	err = st_debugfs_init();
 	if (err)
 		goto err_netlink;
@@ -66,6 +78,10 @@ static int __init socktap_init(void)
 
 err_netlink:
 	st_netlink_exit();
+err_stacks:
+	st_stacks_exit();
+err_funcs:
+	st_funcs_exit();
 err_probes:
 	st_probes_exit();
 err_events:
@@ -74,6 +90,8 @@ err_listentab:
 	st_listentab_exit();
 err_socktab:
 	st_socktab_exit();
+err_sizetab:
+	st_sizetab_exit();
 err_proctab:
 	st_proctab_exit();
 err_hist:
@@ -90,10 +108,14 @@ static void __exit socktap_exit(void)
 	st_events_stop();
 	st_debugfs_exit();
 	st_netlink_exit();
+	/* The run-time probes outlive their sockets only until here. */
+	st_stacks_exit();
+	st_funcs_exit();
 	st_probes_exit();
 	st_events_exit();
 	st_listentab_exit();
 	st_socktab_exit();
+	st_sizetab_exit();
 	st_proctab_exit();
 	st_hist_exit();
 	st_filter_exit();

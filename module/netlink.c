@@ -8,6 +8,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/utsname.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -15,11 +17,14 @@
 #include "compat.h"
 #include "events.h"
 #include "filter.h"
+#include "funcs.h"
 #include "hist.h"
 #include "listentab.h"
 #include "proctab.h"
+#include "sizetab.h"
 #include "socktab.h"
 #include "socktap.h"
+#include "stacks.h"
 #include "tcpstat.h"
 
 static const struct nla_policy st_policy[SOCKTAP_A_MAX + 1] = {
@@ -32,6 +37,11 @@ static const struct nla_policy st_policy[SOCKTAP_A_MAX + 1] = {
 	[SOCKTAP_A_FILTER_NETNS] = { .type = NLA_U32 },
 	[SOCKTAP_A_FILTER_OWNED] = { .type = NLA_FLAG },
 	[SOCKTAP_A_HIST_ID] = NLA_POLICY_MAX(NLA_U32, __SOCKTAP_HIST_MAX - 1),
+	/* Its SOCKTAP_A_FUNC_NAME entries are checked by st_parse_funcs(). */
+	[SOCKTAP_A_FUNCS] = { .type = NLA_NESTED },
+	[SOCKTAP_A_STACK_FUNC] = { .type = NLA_NUL_STRING,
+				   .len = SOCKTAP_FUNC_NAME_MAX - 1 },
+	[SOCKTAP_A_STACK_MODE] = { .type = NLA_U32 },
 };
 
 static const struct genl_multicast_group st_mcgrps[] = {
@@ -43,6 +53,25 @@ static struct genl_family st_genl_family;
 static int st_put_u64(struct sk_buff *msg, int type, u64 v)
 {
 	return nla_put_u64_64bit(msg, type, v, SOCKTAP_A_PAD);
+}
+
+static int st_put_stacks_info(struct sk_buff *msg)
+{
+	struct st_stacks_info si;
+
+	st_stacks_info(&si);
+	if (nla_put_u32(msg, SOCKTAP_A_STACK_CAPACITY, si.capacity))
+		return -EMSGSIZE;
+	if (!si.active)
+		return 0;
+	if (nla_put_string(msg, SOCKTAP_A_STACK_FUNC, si.func) ||
+	    nla_put_u32(msg, SOCKTAP_A_STACK_MODE, si.mode) ||
+	    nla_put_u32(msg, SOCKTAP_A_STACK_USED, si.used) ||
+	    st_put_u64(msg, SOCKTAP_A_STACK_DROPPED, si.dropped) ||
+	    st_put_u64(msg, SOCKTAP_A_STACK_HITS, si.hits) ||
+	    st_put_u64(msg, SOCKTAP_A_STACK_MISSED, si.missed))
+		return -EMSGSIZE;
+	return 0;
 }
 
 static int st_put_status(struct sk_buff *msg)
@@ -66,9 +95,14 @@ static int st_put_status(struct sk_buff *msg)
 	    nla_put_u32(msg, SOCKTAP_A_FILTER_PID, pid) ||
 	    nla_put_u32(msg, SOCKTAP_A_FILTER_PORT, port) ||
 	    nla_put_u32(msg, SOCKTAP_A_FILTER_NETNS, netns) ||
-	    st_put_u64(msg, SOCKTAP_A_FILTERED, st_filter_skipped()))
+	    st_put_u64(msg, SOCKTAP_A_FILTERED, st_filter_skipped()) ||
+	    nla_put_u32(msg, SOCKTAP_A_COUNT_MAX, st_funcs_count_max()) ||
+	    nla_put_u32(msg, SOCKTAP_A_COUNT_USED, st_funcs_count_used()) ||
+	    nla_put_u32(msg, SOCKTAP_A_SIZE_CAPACITY, st_sizetab_capacity()) ||
+	    nla_put_u32(msg, SOCKTAP_A_SIZE_USED, st_sizetab_used()) ||
+	    st_put_u64(msg, SOCKTAP_A_SIZE_DROPPED, st_sizetab_dropped()))
 		return -EMSGSIZE;
-	return 0;
+	return st_put_stacks_info(msg);
 }
 
 static int st_status_doit(struct sk_buff *skb, struct genl_info *info)
@@ -244,9 +278,9 @@ static int st_put_proc(struct sk_buff *msg, const struct st_proc_row *r)
 	const struct st_proc_ctr *c = &r->c;
 
 	if (nla_put_u32(msg, SOCKTAP_A_PROC_PID, r->tgid) ||
-	    nla_put_u32(msg, SOCKTAP_A_PROC_UID, r->uid) ||
-	    nla_put_string(msg, SOCKTAP_A_PROC_COMM, r->comm) ||
-	    nla_put_u32(msg, SOCKTAP_A_PROC_NETNS, r->netns) ||
+	    nla_put_u32(msg, SOCKTAP_A_PROC_UID, r->m.uid) ||
+	    nla_put_string(msg, SOCKTAP_A_PROC_COMM, r->m.comm) ||
+	    nla_put_u32(msg, SOCKTAP_A_PROC_NETNS, r->m.netns) ||
 	    st_put_u64(msg, SOCKTAP_A_PROC_CONNECT_OK, c->connect[ST_CONN_OK]) ||
 	    st_put_u64(msg, SOCKTAP_A_PROC_CONNECT_INPROGRESS,
 		       c->connect[ST_CONN_INPROGRESS]) ||
@@ -380,6 +414,7 @@ static int st_filter_set_doit(struct sk_buff *skb, struct genl_info *info)
 static int st_reset_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	st_proctab_reset();
+	st_sizetab_reset();
 	st_listentab_reset();
 	st_tcp_reset();
 	st_hist_reset();
@@ -415,9 +450,9 @@ static int st_put_listen(struct sk_buff *msg, const struct st_listen_row *r)
 	if (nla_put_u16(msg, SOCKTAP_A_LISTEN_PORT, r->port) ||
 	    nla_put_u8(msg, SOCKTAP_A_LISTEN_FAMILY, r->family) ||
 	    nla_put_u32(msg, SOCKTAP_A_LISTEN_NETNS, r->netns) ||
-	    nla_put_u32(msg, SOCKTAP_A_LISTEN_PID, r->pid) ||
-	    nla_put_string(msg, SOCKTAP_A_LISTEN_COMM, r->comm) ||
-	    nla_put_u32(msg, SOCKTAP_A_LISTEN_BACKLOG_MAX, r->backlog_max) ||
+	    nla_put_u32(msg, SOCKTAP_A_LISTEN_PID, r->m.pid) ||
+	    nla_put_string(msg, SOCKTAP_A_LISTEN_COMM, r->m.comm) ||
+	    nla_put_u32(msg, SOCKTAP_A_LISTEN_BACKLOG_MAX, r->m.backlog_max) ||
 	    st_put_u64(msg, SOCKTAP_A_LISTEN_CONNS, c->conns) ||
 	    st_put_u64(msg, SOCKTAP_A_LISTEN_OVERFLOWS, c->overflows) ||
 	    st_put_u64(msg, SOCKTAP_A_LISTEN_SYN_DROPS, c->syn_drops) ||
@@ -451,6 +486,296 @@ static int st_listen_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 		}
 		genlmsg_end(skb, hdr);
 	}
+	cb->args[0] = pos;
+	return skb->len;
+}
+
+/* ---- run-time probes: funcs, count */
+
+/* Names point into the request, which outlives the doit. */
+static int st_parse_funcs(struct genl_info *info, const char **names,
+			  unsigned int *n)
+{
+	struct nlattr *list = info->attrs[SOCKTAP_A_FUNCS], *a;
+	const char *name;
+	int rem, len;
+
+	*n = 0;
+	if (!list) {
+		NL_SET_ERR_MSG(info->extack, "missing function list");
+		return -EINVAL;
+	}
+	nla_for_each_nested(a, list, rem) {
+		if (nla_type(a) != SOCKTAP_A_FUNC_NAME) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "a function list holds only function names");
+			return -EINVAL;
+		}
+		if (*n >= SOCKTAP_FUNCS_BATCH_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "too many functions in one request (SOCKTAP_FUNCS_BATCH_MAX)");
+			return -E2BIG;
+		}
+		name = nla_data(a);
+		len = nla_len(a);
+		if (len < 2 || len > SOCKTAP_FUNC_NAME_MAX ||
+		    strnlen(name, len) != len - 1) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "function name must be a NUL-terminated string of 1..511 bytes");
+			return -EINVAL;
+		}
+		names[(*n)++] = name;
+	}
+	if (rem) {
+		NL_SET_ERR_MSG_ATTR(info->extack, list, "malformed function list");
+		return -EINVAL;
+	}
+	if (!*n) {
+		NL_SET_ERR_MSG_ATTR(info->extack, list, "empty function list");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int st_funcs_reply(struct genl_info *info, u8 cmd,
+			  const struct st_func_result *res, unsigned int n)
+{
+	struct nlattr *list, *one;
+	size_t size = nla_total_size(0);
+	struct sk_buff *msg;
+	unsigned int i;
+	void *hdr;
+
+	for (i = 0; i < n; i++)
+		size += nla_total_size(0) + nla_total_size(strlen(res[i].name) + 1) +
+			2 * nla_total_size(sizeof(u32));
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &st_genl_family, 0, cmd);
+	if (!hdr)
+		goto nospace;
+	list = nla_nest_start(msg, SOCKTAP_A_FUNCS);
+	if (!list)
+		goto nospace;
+	for (i = 0; i < n; i++) {
+		one = nla_nest_start(msg, SOCKTAP_A_FUNC);
+		if (!one ||
+		    nla_put_string(msg, SOCKTAP_A_FUNC_NAME, res[i].name) ||
+		    nla_put_u32(msg, SOCKTAP_A_FUNC_ERROR, res[i].err) ||
+		    nla_put_u32(msg, SOCKTAP_A_FUNC_FLAGS, res[i].flags))
+			goto nospace;
+		nla_nest_end(msg, one);
+	}
+	nla_nest_end(msg, list);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+nospace:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int st_funcs_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *names[SOCKTAP_FUNCS_BATCH_MAX];
+	struct st_func_result *res;
+	u8 cmd = info->genlhdr->cmd;
+	unsigned int n;
+	int err;
+
+	err = st_parse_funcs(info, names, &n);
+	if (err)
+		return err;
+	res = kcalloc(n, sizeof(*res), GFP_KERNEL);
+	if (!res)
+		return -ENOMEM;
+	if (cmd == SOCKTAP_CMD_FUNC_CHECK) {
+		st_funcs_check(names, n, res);
+	} else {
+		err = st_funcs_count_add(info->snd_portid, names, n, res);
+		if (err)
+			NL_SET_ERR_MSG(info->extack, "could not add counting probes");
+	}
+	if (!err)
+		err = st_funcs_reply(info, cmd, res, n);
+	kfree(res);
+	return err;
+}
+
+/* cb->args[0]: next function of the requester's session. */
+static int st_count_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	u32 portid = NETLINK_CB(cb->skb).portid;
+	unsigned long pos = cb->args[0], at;
+	struct st_func_row *row;
+	void *hdr;
+
+	row = kmalloc_obj(*row, GFP_KERNEL);
+	if (!row)
+		return -ENOMEM;
+	for (;;) {
+		at = pos;
+		if (!st_funcs_count_read(portid, &pos, row))
+			break;
+		hdr = genlmsg_put(skb, portid, cb->nlh->nlmsg_seq,
+				  &st_genl_family, NLM_F_MULTI,
+				  SOCKTAP_CMD_COUNT_GET);
+		if (!hdr ||
+		    nla_put_string(skb, SOCKTAP_A_FUNC_NAME, row->name) ||
+		    st_put_u64(skb, SOCKTAP_A_FUNC_HITS, row->hits) ||
+		    st_put_u64(skb, SOCKTAP_A_FUNC_MISSED, row->missed) ||
+		    nla_put_u32(skb, SOCKTAP_A_FUNC_FLAGS, row->flags)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			pos = at;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	kfree(row);
+	cb->args[0] = pos;
+	return skb->len;
+}
+
+/* ---- stacks */
+
+static int st_stack_start_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *func = info->attrs[SOCKTAP_A_STACK_FUNC];
+	u32 mode = SOCKTAP_STACK_KERNEL;
+	const char *why = "could not start the stacks session";
+	int err;
+
+	if (!func) {
+		NL_SET_ERR_MSG(info->extack, "missing function name");
+		return -EINVAL;
+	}
+	if (info->attrs[SOCKTAP_A_STACK_MODE])
+		mode = nla_get_u32(info->attrs[SOCKTAP_A_STACK_MODE]);
+	if (!mode || mode & ~(SOCKTAP_STACK_KERNEL | SOCKTAP_STACK_USER)) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[SOCKTAP_A_STACK_MODE],
+				    "mode must be kernel, user or both");
+		return -EINVAL;
+	}
+	err = st_stacks_start(info->snd_portid, nla_data(func), mode, &why);
+	/* NL_SET_ERR_MSG wants a literal; why points to one. */
+	if (err && info->extack) {
+		info->extack->_msg = why;
+		info->extack->bad_attr = func;
+	}
+	return err;
+}
+
+static int st_put_stack(struct sk_buff *msg, const struct st_stack_row *r)
+{
+	if (st_put_u64(msg, SOCKTAP_A_STACK_COUNT, r->count) ||
+	    nla_put(msg, SOCKTAP_A_STACK_KERNEL, r->nk * sizeof(u64),
+		    r->frames) ||
+	    nla_put(msg, SOCKTAP_A_STACK_USER, r->nu * sizeof(u64),
+		    r->frames + r->nk) ||
+	    nla_put_u32(msg, SOCKTAP_A_STACK_PID, r->tgid) ||
+	    (r->tgid && nla_put_string(msg, SOCKTAP_A_STACK_COMM, r->comm)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* cb->args[0]: next slot; cb->args[1]: the session being read. */
+static int st_stack_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned long pos = cb->args[0], gen = cb->args[1], at;
+	struct st_stack_row *row;
+	void *hdr;
+
+	row = kmalloc_obj(*row, GFP_KERNEL);
+	if (!row)
+		return -ENOMEM;
+	for (;;) {
+		at = pos;
+		if (!st_stacks_read(&pos, &gen, row))
+			break;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &st_genl_family,
+				  NLM_F_MULTI, SOCKTAP_CMD_STACK_GET);
+		if (!hdr) {
+			pos = at;
+			break;
+		}
+		if (st_put_stack(skb, row)) {
+			genlmsg_cancel(skb, hdr);
+			pos = at;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	kfree(row);
+	cb->args[0] = pos;
+	cb->args[1] = gen;
+	return skb->len;
+}
+
+/* ---- I/O sizes by process */
+
+static int st_put_size(struct sk_buff *msg, const struct st_size_row *r)
+{
+	struct nlattr *nest;
+	unsigned int h, i;
+	u64 count;
+
+	if (nla_put_u32(msg, SOCKTAP_A_PROC_PID, r->tgid) ||
+	    nla_put_u32(msg, SOCKTAP_A_PROC_UID, r->m.uid) ||
+	    nla_put_string(msg, SOCKTAP_A_PROC_COMM, r->m.comm) ||
+	    nla_put_u32(msg, SOCKTAP_A_PROC_NETNS, r->m.netns))
+		return -EMSGSIZE;
+	for (h = 0; h < SOCKTAP_SIZE_HISTS; h++) {
+		for (count = 0, i = 0; i < SOCKTAP_SIZE_BUCKETS; i++)
+			count += r->c.b[h][i];
+		if (!count)
+			continue;
+		nest = nla_nest_start(msg, SOCKTAP_A_SIZE_HIST);
+		if (!nest ||
+		    nla_put_u32(msg, SOCKTAP_A_HIST_ID, SOCKTAP_HIST_TCP_SENDMSG + h) ||
+		    nla_put_string(msg, SOCKTAP_A_HIST_NAME,
+				   st_hist_name(SOCKTAP_HIST_TCP_SENDMSG + h)) ||
+		    nla_put(msg, SOCKTAP_A_HIST_BUCKETS, sizeof(r->c.b[h]),
+			    r->c.b[h]) ||
+		    st_put_u64(msg, SOCKTAP_A_HIST_COUNT, count) ||
+		    st_put_u64(msg, SOCKTAP_A_HIST_SUM, r->c.sum[h]))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	return 0;
+}
+
+static int st_size_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned int pos = cb->args[0], at;
+	struct st_size_row *row;
+	void *hdr;
+
+	row = kmalloc_obj(*row, GFP_KERNEL);
+	if (!row)
+		return -ENOMEM;
+	for (;;) {
+		at = pos;
+		if (!st_sizetab_read(&pos, row))
+			break;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &st_genl_family,
+				  NLM_F_MULTI, SOCKTAP_CMD_SIZE_GET);
+		if (!hdr) {
+			pos = at;
+			break;
+		}
+		if (st_put_size(skb, row)) {
+			genlmsg_cancel(skb, hdr);
+			pos = at;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	kfree(row);
 	cb->args[0] = pos;
 	return skb->len;
 }
@@ -598,6 +923,37 @@ static const struct genl_ops st_genl_ops[] = {
 	{
 		.cmd = SOCKTAP_CMD_LISTEN_GET,
 		.dumpit = st_listen_get_dumpit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	/* Even a disabled kprobe is kernel state: for the administrator. */
+	{
+		.cmd = SOCKTAP_CMD_FUNC_CHECK,
+		.doit = st_funcs_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = SOCKTAP_CMD_COUNT_ADD,
+		.doit = st_funcs_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	/* Only the requester's own session, which needed the admin. */
+	{
+		.cmd = SOCKTAP_CMD_COUNT_GET,
+		.dumpit = st_count_get_dumpit,
+	},
+	{
+		.cmd = SOCKTAP_CMD_STACK_START,
+		.doit = st_stack_start_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = SOCKTAP_CMD_STACK_GET,
+		.dumpit = st_stack_get_dumpit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = SOCKTAP_CMD_SIZE_GET,
+		.dumpit = st_size_get_dumpit,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

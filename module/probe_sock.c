@@ -25,6 +25,7 @@
 #include "filter.h"
 #include "hist.h"
 #include "proctab.h"
+#include "sizetab.h"
 #include "socktab.h"
 #include "socktap.h"
 #include "tp_check.h"
@@ -372,6 +373,13 @@ static __always_inline void st_io(struct sock *sk, int ret, bool rx)
 	}
 	if (!inet)
 		return;
+	if (p != SOCKTAP_PROTO_OTHER) {
+		/* TCP_SENDMSG, TCP_RECVMSG, UDP_SENDMSG, UDP_RECVMSG in order */
+		unsigned int h = p * 2 + rx;
+
+		st_hist_add(SOCKTAP_HIST_TCP_SENDMSG + h, ret);
+		st_size_add(h, ret);
+	}
 	rcu_read_lock();
 	e = st_sock_find(sk);
 	if (e) {

@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The per-process table: connections and socket I/O by process.
- *
- * Slots are claimed once per process with a cmpxchg; after that every
- * event is one this_cpu add on the slot's per-CPU counters.  When the
- * table is full, events of new processes are counted as dropped.
+ * The per-process table: connections and socket I/O by process, in a
+ * keyed per-CPU table (kvtab.h).  When the table is full, events of new
+ * processes are counted as dropped.
  */
 #ifndef _SOCKTAP_PROCTAB_H
 #define _SOCKTAP_PROCTAB_H
@@ -32,10 +30,16 @@ struct st_proc_ctr {
 	u64 io[__SOCKTAP_PROTO_MAX][__SOCKTAP_FAMILY_MAX][ST_IO_MAX];
 };
 
-/* What a dump reads of one slot. */
-struct st_proc_row {
-	u32 tgid, uid, netns;
+/* Written once when the process is first seen. */
+struct st_proc_meta {
+	u32 uid, netns;
 	char comm[TASK_COMM_LEN];
+};
+
+/* What a dump reads of one row. */
+struct st_proc_row {
+	u32 tgid;
+	struct st_proc_meta m;
 	struct st_proc_ctr c;
 };
 
@@ -52,6 +56,9 @@ struct st_proc_ctr __percpu *st_proc_ctr(void);
 unsigned int st_proctab_capacity(void);
 unsigned int st_proctab_used(void);
 u64 st_proctab_dropped(void);
+size_t st_proctab_bytes(void);
+/* uid, netns and comm of current (the size table keeps the same). */
+void st_proc_meta_fill(struct st_proc_meta *m);
 /* Fills row from slot *pos onwards; returns false past the end. */
 bool st_proctab_read(unsigned int *pos, struct st_proc_row *row);
 

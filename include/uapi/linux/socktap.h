@@ -43,6 +43,30 @@
  *	%SOCKTAP_A_TCP_COUNTERS.
  * @SOCKTAP_CMD_LISTEN_GET: dumpit, needs CAP_NET_ADMIN; one message per
  *	listener seen: %SOCKTAP_A_LISTEN_*.
+ * @SOCKTAP_CMD_FUNC_CHECK: doit, needs CAP_NET_ADMIN; asks the kprobe layer
+ *	whether each function of %SOCKTAP_A_FUNCS can be probed (registers a
+ *	disabled kprobe and removes it again).  Replies with one nested
+ *	%SOCKTAP_A_FUNC per name: its %SOCKTAP_A_FUNC_ERROR and flags.
+ * @SOCKTAP_CMD_COUNT_ADD: doit, needs CAP_NET_ADMIN; attaches a counting
+ *	kprobe to each function of %SOCKTAP_A_FUNCS (at most
+ *	%SOCKTAP_FUNCS_BATCH_MAX per request, at most the count_max module
+ *	parameter in all).  The probes belong to the requesting netlink socket
+ *	and are removed when it closes.  Replies like FUNC_CHECK.
+ * @SOCKTAP_CMD_COUNT_GET: dumpit; one message per function counted for
+ *	the requesting socket: %SOCKTAP_A_FUNC_NAME, %SOCKTAP_A_FUNC_HITS,
+ *	%SOCKTAP_A_FUNC_MISSED, %SOCKTAP_A_FUNC_FLAGS.
+ * @SOCKTAP_CMD_STACK_START: doit, needs CAP_NET_ADMIN; starts aggregating
+ *	the stacks of every call of %SOCKTAP_A_STACK_FUNC
+ *	(%SOCKTAP_A_STACK_MODE says which stacks) into an empty table of
+ *	stack_capacity rows.  One stack session at a time (EBUSY otherwise);
+ *	it belongs to the requesting socket and ends when that closes.
+ * @SOCKTAP_CMD_STACK_GET: dumpit; one message per distinct stack:
+ *	%SOCKTAP_A_STACK_COUNT, _KERNEL, _USER, _PID, _COMM.  STATUS carries
+ *	the session (%SOCKTAP_A_STACK_FUNC, _MODE, _HITS, _MISSED) and the
+ *	table's use (_CAPACITY, _USED, _DROPPED).
+ * @SOCKTAP_CMD_SIZE_GET: dumpit; one message per process in the I/O size
+ *	table: %SOCKTAP_A_PROC_PID, %SOCKTAP_A_PROC_COMM and one nested
+ *	%SOCKTAP_A_SIZE_HIST per size histogram the process has data in.
  */
 enum socktap_cmd {
 	SOCKTAP_CMD_UNSPEC,
@@ -56,6 +80,12 @@ enum socktap_cmd {
 	SOCKTAP_CMD_EVENT,
 	SOCKTAP_CMD_TCP_GET,
 	SOCKTAP_CMD_LISTEN_GET,
+	SOCKTAP_CMD_FUNC_CHECK,
+	SOCKTAP_CMD_COUNT_ADD,
+	SOCKTAP_CMD_COUNT_GET,
+	SOCKTAP_CMD_STACK_START,
+	SOCKTAP_CMD_STACK_GET,
+	SOCKTAP_CMD_SIZE_GET,
 
 	__SOCKTAP_CMD_MAX,
 	SOCKTAP_CMD_MAX = __SOCKTAP_CMD_MAX - 1
@@ -110,6 +140,48 @@ enum socktap_cmd {
  *	of the accept queue length at each new connection (log2: bucket 0
  *	holds 0, bucket i holds [2^(i-1), 2^i))
  * @SOCKTAP_A_LISTEN_SYNQ: binary, the same for the SYN queue
+ *
+ * Run-time probes (FUNC_CHECK, COUNT_*):
+ * @SOCKTAP_A_FUNCS: nested, a list of %SOCKTAP_A_FUNC_NAME (requests) or
+ *	of %SOCKTAP_A_FUNC (replies)
+ * @SOCKTAP_A_FUNC: nested, one function's result
+ * @SOCKTAP_A_FUNC_NAME: string, kernel function (at most
+ *	%SOCKTAP_FUNC_NAME_MAX bytes with the NUL)
+ * @SOCKTAP_A_FUNC_ERROR: u32, 0 or the positive errno the kprobe layer
+ *	gave (ENOENT: no such symbol; EINVAL: blacklisted or not a function
+ *	entry; EILSEQ: not an instruction boundary; EADDRNOTAVAIL: the name
+ *	is not unique; EBUSY, ENOSPC: count_max reached)
+ * @SOCKTAP_A_FUNC_FLAGS: u32, &enum socktap_func_flags
+ * @SOCKTAP_A_FUNC_HITS: u64, calls counted (summed over CPUs)
+ * @SOCKTAP_A_FUNC_MISSED: u64, calls the kprobe layer skipped (recursion)
+ * @SOCKTAP_A_COUNT_MAX: u32 in STATUS, the count_max module parameter
+ * @SOCKTAP_A_COUNT_USED: u32 in STATUS, counting probes attached now
+ *
+ * Stacks (STACK_*):
+ * @SOCKTAP_A_STACK_FUNC: string, the function whose calls are sampled
+ * @SOCKTAP_A_STACK_MODE: u32, &enum socktap_stack_mode bits
+ * @SOCKTAP_A_STACK_COUNT: u64, calls with this stack
+ * @SOCKTAP_A_STACK_KERNEL: binary, native u64 kernel addresses, the probed
+ *	function first, then its callers
+ * @SOCKTAP_A_STACK_USER: binary, native u64 user addresses: the
+ *	instruction pointer, then return addresses found by walking frame
+ *	pointers (a frame without one ends the walk early)
+ * @SOCKTAP_A_STACK_PID: u32, process (user stacks only; 0 otherwise)
+ * @SOCKTAP_A_STACK_COMM: string (user stacks only)
+ * @SOCKTAP_A_STACK_CAPACITY: u32, rows of the stack table (stack_capacity)
+ * @SOCKTAP_A_STACK_USED: u32, distinct stacks in the table
+ * @SOCKTAP_A_STACK_DROPPED: u64, calls whose new stack found the table full
+ * @SOCKTAP_A_STACK_HITS: u64, calls of the function seen in this session
+ * @SOCKTAP_A_STACK_MISSED: u64, calls the kprobe layer skipped
+ *
+ * I/O sizes per process (SIZE_GET):
+ * @SOCKTAP_A_SIZE_HIST: nested: %SOCKTAP_A_HIST_ID, %SOCKTAP_A_HIST_NAME,
+ *	%SOCKTAP_A_HIST_BUCKETS (%SOCKTAP_SIZE_BUCKETS u64s, log2 of bytes),
+ *	%SOCKTAP_A_HIST_COUNT, %SOCKTAP_A_HIST_SUM
+ * @SOCKTAP_A_SIZE_CAPACITY: u32 in STATUS, size_proc_capacity
+ * @SOCKTAP_A_SIZE_USED: u32 in STATUS, processes in the size table
+ * @SOCKTAP_A_SIZE_DROPPED: u64 in STATUS, I/O of processes that found the
+ *	size table full
  *
  * Status (all u64 unless said): table capacities, use and what did not fit.
  * @SOCKTAP_A_SOCK_CAPACITY: u32, socket table capacity (module parameter)
@@ -277,6 +349,32 @@ enum socktap_attr {
 	SOCKTAP_A_LISTEN_ACCEPTQ,
 	SOCKTAP_A_LISTEN_SYNQ,
 
+	SOCKTAP_A_FUNCS,
+	SOCKTAP_A_FUNC,
+	SOCKTAP_A_FUNC_NAME,
+	SOCKTAP_A_FUNC_ERROR,
+	SOCKTAP_A_FUNC_FLAGS,
+	SOCKTAP_A_FUNC_HITS,
+	SOCKTAP_A_FUNC_MISSED,
+	SOCKTAP_A_COUNT_MAX,
+	SOCKTAP_A_COUNT_USED,
+	SOCKTAP_A_STACK_FUNC,
+	SOCKTAP_A_STACK_MODE,
+	SOCKTAP_A_STACK_COUNT,
+	SOCKTAP_A_STACK_KERNEL,
+	SOCKTAP_A_STACK_USER,
+	SOCKTAP_A_STACK_PID,
+	SOCKTAP_A_STACK_COMM,
+	SOCKTAP_A_STACK_CAPACITY,
+	SOCKTAP_A_STACK_USED,
+	SOCKTAP_A_STACK_DROPPED,
+	SOCKTAP_A_STACK_HITS,
+	SOCKTAP_A_STACK_MISSED,
+	SOCKTAP_A_SIZE_HIST,
+	SOCKTAP_A_SIZE_CAPACITY,
+	SOCKTAP_A_SIZE_USED,
+	SOCKTAP_A_SIZE_DROPPED,
+
 	__SOCKTAP_A_MAX,
 	SOCKTAP_A_MAX = __SOCKTAP_A_MAX - 1
 };
@@ -349,6 +447,14 @@ enum socktap_family {
  * @SOCKTAP_HIST_TCP_SEND_SIZE: payload bytes of each TCP segment sent
  * @SOCKTAP_HIST_TCP_RECV_SIZE: payload bytes of each TCP segment received
  * @SOCKTAP_HIST_STATE_TIME: time spent in a TCP state, at each change
+ * @SOCKTAP_HIST_TCP_SENDMSG: bytes each TCP sendmsg() call sent (what
+ *	it returned: the size asked for unless it was cut short)
+ * @SOCKTAP_HIST_TCP_RECVMSG: bytes each TCP recvmsg() call returned
+ * @SOCKTAP_HIST_UDP_SENDMSG: bytes each UDP sendmsg() call sent
+ * @SOCKTAP_HIST_UDP_RECVMSG: bytes each UDP recvmsg() call returned
+ *
+ * The last four also exist per process (SIZE_GET), with
+ * %SOCKTAP_SIZE_BUCKETS buckets.
  */
 enum socktap_hist {
 	SOCKTAP_HIST_CONNECT,
@@ -359,6 +465,10 @@ enum socktap_hist {
 	SOCKTAP_HIST_TCP_SEND_SIZE,
 	SOCKTAP_HIST_TCP_RECV_SIZE,
 	SOCKTAP_HIST_STATE_TIME,
+	SOCKTAP_HIST_TCP_SENDMSG,
+	SOCKTAP_HIST_TCP_RECVMSG,
+	SOCKTAP_HIST_UDP_SENDMSG,
+	SOCKTAP_HIST_UDP_RECVMSG,
 
 	__SOCKTAP_HIST_MAX
 };
@@ -489,5 +599,38 @@ enum socktap_reset_kind {
 };
 
 #define SOCKTAP_QLEN_BUCKETS	24
+
+/* Run-time probes: names per request, and the longest name with its NUL. */
+#define SOCKTAP_FUNCS_BATCH_MAX	64
+#define SOCKTAP_FUNC_NAME_MAX	512
+
+/**
+ * enum socktap_func_flags - how a run-time probe is attached
+ * @SOCKTAP_FUNC_FTRACE: through ftrace at the function's entry (cheap, no
+ *	breakpoint); otherwise a breakpoint instruction
+ */
+enum socktap_func_flags {
+	SOCKTAP_FUNC_FTRACE = 1 << 0,
+};
+
+/**
+ * enum socktap_stack_mode - which stacks a stack session collects
+ * @SOCKTAP_STACK_KERNEL: the kernel stack at the call
+ * @SOCKTAP_STACK_USER: the calling process's user stack (calls in process
+ *	context only; the process becomes part of the key)
+ */
+enum socktap_stack_mode {
+	SOCKTAP_STACK_KERNEL = 1 << 0,
+	SOCKTAP_STACK_USER = 1 << 1,
+};
+
+/* Deepest stacks kept: deeper ones are cut (the outermost frames). */
+#define SOCKTAP_KSTACK_MAX	48
+#define SOCKTAP_USTACK_MAX	32
+
+/* Buckets of the per-process size histograms: [2^i, 2^(i+1)) bytes. */
+#define SOCKTAP_SIZE_BUCKETS	32
+/* Histograms per process in the size table, from SOCKTAP_HIST_TCP_SENDMSG. */
+#define SOCKTAP_SIZE_HISTS	4
 
 #endif /* _UAPI_LINUX_SOCKTAP_H */
