@@ -13,11 +13,15 @@ KERNELS ?= 5.10 6.1 6.12 6.12-rt 7.3
 PKG_CONFIG ?= pkg-config
 NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 2>/dev/null)
+DW_CFLAGS := $(shell $(PKG_CONFIG) --cflags libdw 2>/dev/null)
+DW_LIBS := $(shell $(PKG_CONFIG) --libs libdw 2>/dev/null)
+DW_MISSING := libdw not found: apt-get install libdw-dev libelf-dev (or scripts/deps.sh)
 
 CFLAGS ?= -O2 -g
 CLI_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Wformat=2 -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
-	-D_GNU_SOURCE -DSOCKTAP_VERSION='"$(VERSION)"' -Iinclude/uapi $(NL_CFLAGS)
+	-D_GNU_SOURCE -DSOCKTAP_VERSION='"$(VERSION)"' -Iinclude/uapi $(NL_CFLAGS) \
+	$(DW_CFLAGS)
 
 CLI_SRCS := userspace/main.c userspace/nl.c userspace/json.c \
 	userspace/util.c userspace/probes.c userspace/cmd_status.c \
@@ -26,11 +30,15 @@ CLI_SRCS := userspace/main.c userspace/nl.c userspace/json.c \
 	userspace/status.c userspace/cmd_top.c userspace/cmd_hist.c \
 	userspace/cmd_watch.c userspace/cmd_filter.c userspace/tcpstat.c \
 	userspace/cmd_tcp.c userspace/cmd_backlog.c userspace/ksym.c \
-	userspace/dropreason.c userspace/drop.c
+	userspace/dropreason.c userspace/drop.c userspace/kfunc.c \
+	userspace/funcnl.c userspace/count.c userspace/cmd_funcs.c \
+	userspace/cmd_count.c userspace/usym.c userspace/stack.c \
+	userspace/cmd_stacks.c userspace/sizehist.c
 CLI_HDRS := $(wildcard userspace/*.h) include/uapi/linux/socktap.h
 UNIT_TESTS := tests/unit/test_json tests/unit/test_util tests/unit/test_fmt \
 	tests/unit/test_hist tests/unit/test_proc tests/unit/test_tcp \
-	tests/unit/test_drop
+	tests/unit/test_drop tests/unit/test_kfunc tests/unit/test_stack \
+	tests/unit/test_usym
 
 .PHONY: all module cli unit check lint demo deps clean
 
@@ -44,7 +52,8 @@ cli: userspace/socktap
 userspace/socktap: $(CLI_SRCS) $(CLI_HDRS) VERSION
 	@$(PKG_CONFIG) --exists libnl-genl-3.0 || \
 		{ echo "libnl-genl-3.0 not found: apt-get install libnl-genl-3-dev (or scripts/deps.sh)"; exit 1; }
-	$(CC) $(CLI_CFLAGS) -o $@ $(CLI_SRCS) $(LDFLAGS) $(NL_LIBS)
+	@$(PKG_CONFIG) --exists libdw || { echo "$(DW_MISSING)"; exit 1; }
+	$(CC) $(CLI_CFLAGS) -o $@ $(CLI_SRCS) $(LDFLAGS) $(NL_LIBS) $(DW_LIBS)
 
 tests/unit/test_json: tests/unit/test_json.c userspace/json.c userspace/json.h tests/unit/unit.h
 	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_json.c userspace/json.c
@@ -59,9 +68,10 @@ tests/unit/test_fmt: tests/unit/test_fmt.c userspace/fmt.c userspace/fmt.h \
 		userspace/event.c userspace/json.c userspace/util.c
 
 tests/unit/test_hist: tests/unit/test_hist.c userspace/hist.c userspace/hist.h \
-		userspace/json.c tests/unit/unit.h
+		userspace/sizehist.c userspace/sizehist.h userspace/json.c \
+		tests/unit/unit.h
 	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_hist.c userspace/hist.c \
-		userspace/json.c
+		userspace/sizehist.c userspace/json.c
 
 tests/unit/test_proc: tests/unit/test_proc.c userspace/proc.c userspace/proc.h \
 		tests/unit/unit.h
@@ -84,13 +94,39 @@ tests/unit/test_drop: tests/unit/test_drop.c userspace/ksym.c userspace/ksym.h \
 		userspace/dropreason.c userspace/drop.c userspace/event.c \
 		userspace/fmt.c userspace/json.c userspace/util.c
 
+tests/bench/loadgen: tests/bench/loadgen.c
+	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -O2 -pthread \
+		-o $@ $< $(LDFLAGS)
+
+tests/unit/test_kfunc: tests/unit/test_kfunc.c userspace/kfunc.c userspace/kfunc.h \
+		userspace/count.c userspace/count.h userspace/json.c \
+		userspace/util.c tests/unit/unit.h
+	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_kfunc.c userspace/kfunc.c \
+		userspace/count.c userspace/json.c userspace/util.c
+
+tests/unit/test_stack: tests/unit/test_stack.c userspace/stack.c userspace/stack.h \
+		userspace/usym.h userspace/json.c tests/unit/unit.h
+	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_stack.c userspace/stack.c \
+		userspace/json.c
+
+tests/unit/test_usym: tests/unit/test_usym.c userspace/usym.c userspace/usym.h \
+		tests/unit/unit.h
+	@$(PKG_CONFIG) --exists libdw || { echo "$(DW_MISSING)"; exit 1; }
+	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_usym.c userspace/usym.c \
+		$(DW_LIBS)
+
+# The guest tests' process with a known user stack (frame pointers, symbols).
+tests/guest/ustack: tests/guest/ustack.c
+	$(CC) -O1 -g -fno-omit-frame-pointer -std=gnu11 -Wall -Wextra -Wshadow \
+		-Wformat=2 -o $@ $< $(LDFLAGS)
+
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
 
 # deps first: on a fresh machine libnl and the rest arrive here, and the
 # sub-make sees them (pkg-config is evaluated when a make starts).
 check: deps
-	$(MAKE) cli $(UNIT_TESTS)
+	$(MAKE) cli $(UNIT_TESTS) tests/guest/ustack
 	KERNELS="$(KERNELS)" tests/run.sh
 
 lint:
@@ -103,6 +139,6 @@ deps:
 	scripts/deps.sh
 
 clean:
-	rm -f userspace/socktap $(UNIT_TESTS)
+	rm -f userspace/socktap $(UNIT_TESTS) tests/guest/ustack tests/bench/loadgen
 	rm -rf module/*.o module/.*.cmd .*.cmd *.o *.ko *.mod *.mod.c \
 		Module.symvers modules.order .tmp_versions

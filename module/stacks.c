@@ -234,8 +234,9 @@ int st_stacks_start(u32 portid, const char *func, u32 mode, const char **why)
 		goto err_unlock;
 	}
 	if (within_module((unsigned long)s->kp.addr, THIS_MODULE)) {
+		/* Not EPERM: that is what a missing CAP_NET_ADMIN gets. */
 		*why = "socktap's own functions cannot be probed";
-		err = -EPERM;
+		err = -EINVAL;
 		goto err_unregister;
 	}
 	s->gen = ++st_gen;

@@ -8,7 +8,7 @@ set -euo pipefail
 PKGS=(
 	# build: module (kbuild of the Debian headers) and CLI
 	make gcc gcc-12 libc6-dev libelf-dev bc flex bison dwarves kmod pkg-config
-	libnl-3-dev libnl-genl-3-dev rsync
+	libnl-3-dev libnl-genl-3-dev libdw-dev rsync
 	# kernel fetcher and trixie build chroot
 	apt-utils dpkg-dev debootstrap xz-utils zstd ca-certificates
 	# guest runner

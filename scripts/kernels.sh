@@ -9,6 +9,9 @@
 #   kernels.sh build SERIES SRC OUT [make args...]
 #                                          build SRC's module for SERIES in OUT
 #   kernels.sh checkpatch                  extract checkpatch.pl, print its path
+#   kernels.sh exec SERIES [DIR...] -- CMD...
+#                                          run CMD where SERIES' modules get
+#                                          built (its chroot, DIRs bound in)
 #
 # Environment:
 #   SOCKTAP_CACHE            cache root (default ~/.cache/socktap)
@@ -29,8 +32,9 @@ readonly LAYOUT_VERSION=2
 # Packages the 7.x build chroot needs: the compiler the headers were built with
 # (added at run time), make, the kbuild tools' shared libraries (linux-kbuild's
 # Depends: libelf1t64, libssl3t64, zlib1g), pahole for module BTF, kmod, bc
-# and xz for compressed objects.
-readonly CHROOT_BASE_PKGS=(make libelf1t64 libssl3t64 zlib1g xz-utils dwarves kmod bc)
+# and xz for compressed objects, and dkms (scripts/dkms.sh builds through it
+# as a trixie user would).
+readonly CHROOT_BASE_PKGS=(make libelf1t64 libssl3t64 zlib1g xz-utils dwarves kmod bc dkms)
 
 CACHE=${SOCKTAP_CACHE:-$HOME/.cache/socktap}
 OFFLINE=${SOCKTAP_OFFLINE:-0}
@@ -692,6 +696,26 @@ cmd_build() {
 	return "$rc"
 }
 
+cmd_exec() {
+	(($# >= 3)) || die "usage: kernels.sh exec SERIES [DIR...] -- CMD..."
+	local s=$1 dirs=()
+	shift
+	while (($#)) && [[ $1 != -- ]]; do
+		dirs+=("$(realpath -e "$1")") || die "no directory $1"
+		shift
+	done
+	[[ ${1:-} == -- ]] || die "usage: kernels.sh exec SERIES [DIR...] -- CMD..."
+	shift
+	lock -s
+	load_env "$s"
+	if [[ -n $KCHROOT ]]; then
+		[[ -f $KCHROOT/.socktap-complete ]] || die "chroot $KCHROOT incomplete: run kernels.sh fetch $s"
+		run_in_chroot "$KCHROOT" "$KROOT" "${dirs[@]}" -- "$@"
+	else
+		"$@"
+	fi
+}
+
 # ----------------------------------------------------------- checkpatch ---
 
 cmd_checkpatch() {
@@ -768,9 +792,10 @@ main() {
 		cat "$CACHE/kernels/$1/env"
 		;;
 	build) cmd_build "$@" ;;
+	exec) cmd_exec "$@" ;;
 	checkpatch) cmd_checkpatch ;;
 	-h | --help | help) usage ;;
-	*) die "unknown command '$cmd' (list, fetch, env, build, checkpatch)" ;;
+	*) die "unknown command '$cmd' (list, fetch, env, build, exec, checkpatch)" ;;
 	esac
 }
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make check: host unit tests, then for each kernel of the matrix: fetch,
-# build with W=1, boot under QEMU and run tests/guest/ inside it.
+# build with W=1, boot under QEMU and run tests/guest/ inside it, then
+# build and install through DKMS and boot that module (scripts/dkms.sh).
 #
 #   KERNELS="6.1 7.3" tests/run.sh        a subset of the matrix
 #   GUEST_TESTS="load hits" tests/run.sh  a subset of the guest tests
@@ -93,6 +94,10 @@ for k in $KERNELS; do
 	else
 		fail "$k/vm_completed" "vm.sh exit $rc: $(grep -v '^PASS\|^FAIL' "$BUILD/$k.guest.log" | tail -5 | tr '\n' ' ')"
 	fi
+	# DKMS against the same headers, and its module booted.
+	dk=$(scripts/dkms.sh test "$k" 2>&1) ||
+		fail "$k/dkms/script" "$(echo "$dk" | tail -2 | tr '\n' ' ')"
+	count <<< "$dk"
 	echo "# $k: $(($(date +%s) - start)) s"
 done
 

@@ -23,6 +23,9 @@ int cmd_tcp(int argc, char **argv, struct st_opts *o);
 int cmd_backlog(int argc, char **argv, struct st_opts *o);
 int cmd_filter(int argc, char **argv, struct st_opts *o);
 int cmd_reset(int argc, char **argv, struct st_opts *o);
+int cmd_funcs(int argc, char **argv, struct st_opts *o);
+int cmd_count(int argc, char **argv, struct st_opts *o);
+int cmd_stacks(int argc, char **argv, struct st_opts *o);
 
 /* Parses -h/-j for a subcommand; returns -1 to continue, else an exit code. */
 int st_common_opts(int argc, char **argv, struct st_opts *o,

@@ -5,17 +5,20 @@
 #include <string.h>
 
 #include <netlink/attr.h>
+#include <netlink/genl/genl.h>
 
 #include "cli.h"
 #include "fmt.h"
 #include "hist.h"
 #include "loop.h"
+#include "sizehist.h"
 #include "status.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: socktap hist NAME [-d SEC] [-p PID] [-P PORT] [-N NETNS] [-j] [-h]\n"
+		"       socktap hist -P [-p PID] [-d SEC] [-j] [NAME...]\n"
 		"\n"
 		"A histogram of the module, in log2 buckets of nanoseconds:\n"
 		"  connect         the connect() call, entry to return\n"
@@ -27,6 +30,10 @@ static void usage(FILE *out)
 		"or of bytes:\n"
 		"  tcp-send-size   payload of each TCP segment sent (pure ACKs: 0)\n"
 		"  tcp-recv-size   payload of each TCP segment received\n"
+		"  tcp-sendmsg     bytes each TCP sendmsg() call sent\n"
+		"  tcp-recvmsg     bytes each TCP recvmsg() call returned\n"
+		"  udp-sendmsg     bytes each UDP sendmsg() call sent\n"
+		"  udp-recvmsg     bytes each UDP recvmsg() call returned\n"
 		"The title names the unit (@connect_ns:, @tcp_send_size_bytes:); the\n"
 		"last line is the count and the mean (us for ns, else in the unit).\n"
 		"\n"
@@ -40,7 +47,17 @@ static void usage(FILE *out)
 		"  -j         one JSON object per histogram, one per line:\n"
 		"             {\"name\",\"unit\",\"count\",\"sum\",\"buckets\":[{\"lo\",\"hi\",\"count\"}]}\n"
 		"             (unit \"ns\" or \"bytes\", as the module says)\n"
-		"  -h         this help\n");
+		"  -h         this help\n"
+		"\n"
+		"Per process (-P, or --per-process; -P followed by a number is the\n"
+		"port filter; CAP_NET_ADMIN): the sizes of sendmsg/recvmsg calls by\n"
+		"process, one histogram per process and NAME (tcp-sendmsg,\n"
+		"tcp-recvmsg, udp-sendmsg, udp-recvmsg; default all four) like\n"
+		"bpftrace's @bytes[comm, pid] = hist(size): @tcp_sendmsg_bytes[curl,\n"
+		"1234]:, the processes with fewest calls first.  -p PID shows one\n"
+		"process, -d SEC what happens during SEC seconds.  -j: one JSON\n"
+		"object {\"processes\":[{\"pid\",\"comm\",\"histograms\":[{\"name\",\n"
+		"\"unit\",\"count\",\"sum\",\"buckets\"}]}]}.\n");
 }
 
 static int st_hist_cb(struct nlattr **tb, void *arg)
@@ -119,6 +136,169 @@ static int st_hist_show(struct st_opts *o, const struct st_hist *h, int n)
 	return rc;
 }
 
+/* ---- per process (-P): SIZE_GET */
+
+enum { ST_OPT_PER_PROCESS = 256 };
+
+static const struct option st_hist_longopts[] = {
+	{ "per-process", no_argument, NULL, ST_OPT_PER_PROCESS },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int st_is_number(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * -P is the port filter when a number follows it (-P 80, -P80), else the
+ * per-process switch: rewrite that "-P" as "--per-process".  Arguments
+ * of the other options are stepped over, as getopt would take them.
+ */
+static void st_hist_argv_per_process(int argc, char **argv)
+{
+	static char per_process[] = "--per-process";
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "-P")) {
+			if (i + 1 < argc && st_is_number(argv[i + 1]))
+				i++;
+			else
+				argv[i] = per_process;
+		} else if (!strcmp(argv[i], "-d") || !strcmp(argv[i], "-p") ||
+			   !strcmp(argv[i], "-N")) {
+			i++;
+		}
+	}
+}
+
+static int st_size_proc_cb(struct nlmsghdr *nlh, struct nlattr **tb,
+			   void *arg)
+{
+	struct genlmsghdr *gh = nlmsg_data(nlh);
+	struct nlattr *h[SOCKTAP_A_MAX + 1];
+	struct st_size_list *l = arg;
+	char comm[64] = "", name[64];
+	struct st_size_proc *p;
+	struct nlattr *a;
+	int rem, slot;
+
+	if (!tb[SOCKTAP_A_PROC_PID]) {
+		fprintf(stderr, "socktap: size record without a pid\n");
+		return ST_EXIT_ERROR;
+	}
+	if (tb[SOCKTAP_A_PROC_COMM])
+		st_nla_strcpy(comm, sizeof(comm), tb[SOCKTAP_A_PROC_COMM]);
+	p = st_size_add(l, (uint32_t)st_nla_uint(tb[SOCKTAP_A_PROC_PID]), comm);
+	if (!p) {
+		fprintf(stderr, "socktap: out of memory\n");
+		return ST_EXIT_ERROR;
+	}
+	/* tb keeps the last SOCKTAP_A_SIZE_HIST only: walk them all. */
+	nla_for_each_attr(a, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0), rem) {
+		if (nla_type(a) != SOCKTAP_A_SIZE_HIST ||
+		    nla_parse_nested(h, SOCKTAP_A_MAX, a, NULL) < 0 ||
+		    !h[SOCKTAP_A_HIST_ID] || !h[SOCKTAP_A_HIST_BUCKETS])
+			continue;
+		/* A histogram this CLI does not know yet: left out. */
+		slot = st_size_slot((unsigned int)st_nla_uint(h[SOCKTAP_A_HIST_ID]));
+		if (slot < 0)
+			continue;
+		name[0] = '\0';
+		if (h[SOCKTAP_A_HIST_NAME])
+			st_nla_strcpy(name, sizeof(name), h[SOCKTAP_A_HIST_NAME]);
+		st_size_set(p, slot, name, nla_data(h[SOCKTAP_A_HIST_BUCKETS]),
+			    (size_t)nla_len(h[SOCKTAP_A_HIST_BUCKETS]),
+			    h[SOCKTAP_A_HIST_SUM] ?
+			    st_nla_uint(h[SOCKTAP_A_HIST_SUM]) : 0);
+	}
+	return 0;
+}
+
+static int st_size_fetch(struct st_nl *nl, struct st_size_list *l)
+{
+	l->n = 0;
+	return st_nl_call_raw(nl, SOCKTAP_CMD_SIZE_GET, 1, NULL, NULL,
+			      st_size_proc_cb, l);
+}
+
+static int st_hist_sizes(struct st_opts *o, const struct st_filter *f,
+			 uint64_t ms, char *const *names, int nnames)
+{
+	struct st_size_list base = { 0 }, cur = { 0 }, delta = { 0 };
+	const struct st_size_list *show = &base;
+	unsigned int mask;
+	const char *bad;
+	struct st_nl nl;
+	long n;
+	int rc;
+
+	if (st_size_mask(names, nnames, &mask, &bad)) {
+		fprintf(stderr,
+			"socktap hist: -P: '%s' is not a size histogram (tcp-sendmsg, tcp-recvmsg,\n"
+			"  udp-sendmsg, udp-recvmsg)\n", bad);
+		return ST_EXIT_USAGE;
+	}
+	if (f->port || f->netns) {
+		fprintf(stderr, "socktap hist: -P shows processes: -p PID only, no port or netns filter\n");
+		return ST_EXIT_USAGE;
+	}
+	if (ms && st_loop_init()) {
+		perror("socktap: signals");
+		return ST_EXIT_ERROR;
+	}
+	rc = st_nl_open(&nl);
+	if (rc)
+		return rc;
+	rc = st_size_fetch(&nl, &base);
+	if (!rc && ms) {
+		if (st_wait(-1, st_now_mono() + ms * 1000000ull) == -2) {
+			perror("socktap: waiting");
+			rc = ST_EXIT_ERROR;
+		}
+		if (!rc)
+			rc = st_size_fetch(&nl, &cur);
+		if (!rc && st_size_delta(&cur, &base, &delta)) {
+			fprintf(stderr, "socktap: out of memory\n");
+			rc = ST_EXIT_ERROR;
+		}
+		show = &delta;
+	}
+	st_nl_close(&nl);
+	if (!rc) {
+		if (o->json)
+			n = st_size_json(stdout, show, mask, f->pid);
+		else
+			n = st_size_print(stdout, show, mask, f->pid);
+		if (n < 0) {
+			fprintf(stderr, "socktap: out of memory\n");
+			rc = ST_EXIT_ERROR;
+		} else if (!n && f->pid) {
+			fprintf(stderr, "socktap hist: no I/O sizes of pid %u%s\n",
+				f->pid, ms ? " in that time" : "");
+		} else if (!n) {
+			fprintf(stderr, "socktap hist: no I/O sizes recorded%s\n",
+				ms ? " in that time" : "");
+		}
+		if (fflush(stdout)) {
+			perror("socktap: stdout");
+			rc = ST_EXIT_ERROR;
+		}
+	}
+	st_size_free(&base);
+	st_size_free(&cur);
+	st_size_free(&delta);
+	return rc;
+}
+
 int cmd_hist(int argc, char **argv, struct st_opts *o)
 {
 	struct st_hist base[2], cur[2], out[2];
@@ -127,11 +307,16 @@ int cmd_hist(int argc, char **argv, struct st_opts *o)
 	unsigned int ids[2];
 	uint64_t ms = 0;
 	struct st_nl nl;
-	int c, i, n, rc;
+	int c, i, n, rc, per_proc = 0;
 
+	st_hist_argv_per_process(argc, argv);
 	optind = 0;
-	while ((c = getopt(argc, argv, "hjd:" ST_FILTER_OPTS)) != -1) {
+	while ((c = getopt_long(argc, argv, "hjd:" ST_FILTER_OPTS,
+				st_hist_longopts, NULL)) != -1) {
 		switch (c) {
+		case ST_OPT_PER_PROCESS:
+			per_proc = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return ST_EXIT_OK;
@@ -153,6 +338,8 @@ int cmd_hist(int argc, char **argv, struct st_opts *o)
 			return ST_EXIT_USAGE;
 		}
 	}
+	if (per_proc)
+		return st_hist_sizes(o, &f, ms, argv + optind, argc - optind);
 	if (argc - optind != 1) {
 		fprintf(stderr, "socktap hist: %s\n", optind < argc ?
 			"one histogram NAME at a time" : "which histogram? (NAME)");
@@ -163,7 +350,8 @@ int cmd_hist(int argc, char **argv, struct st_opts *o)
 	if (!n) {
 		fprintf(stderr,
 			"socktap hist: unknown histogram '%s' (connect, connect-async, first-byte,\n"
-			"  lifetime, tcp-state-time, tcp-send-size, tcp-recv-size)\n",
+			"  lifetime, tcp-state-time, tcp-send-size, tcp-recv-size, tcp-sendmsg,\n"
+			"  tcp-recvmsg, udp-sendmsg, udp-recvmsg)\n",
 			argv[optind]);
 		return ST_EXIT_USAGE;
 	}

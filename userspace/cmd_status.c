@@ -21,7 +21,10 @@ static void usage(FILE *out)
 		"Show the loaded module's version, the kernel release, the use of\n"
 		"its socket and process tables, the event stream's counters, the\n"
 		"filter, and every probe point with its kind, state (attached,\n"
-		"unavailable on this kernel, disabled, failed), hits and missed hits.\n"
+		"unavailable on this kernel, disabled, failed), hits and missed hits;\n"
+		"with a module that has them, the size table, the counting probes\n"
+		"(socktap count) against count_max and the stack table and session\n"
+		"(socktap stacks).\n"
 		"\n"
 		"  -j   JSON output\n"
 		"  -h   this help\n");
@@ -55,6 +58,30 @@ static int st_status_counters_text(const struct st_status *s)
 		       s->filtered);
 		n++;
 	}
+	if (s->have & ST_HAVE_SIZE) {
+		printf("size table: %" PRIu64 "/%" PRIu64 " processes, %" PRIu64 " I/O calls dropped (table was full)\n",
+		       s->size_used, s->size_capacity, s->size_dropped);
+		n++;
+	}
+	if (s->have & ST_HAVE_COUNT) {
+		printf("counting probes: %" PRIu64 "/%" PRIu64 " in use (count_max)\n",
+		       s->count_used, s->count_max);
+		n++;
+	}
+	if (s->have & ST_HAVE_STACK) {
+		printf("stack table: %" PRIu64 "/%" PRIu64 " stacks, %" PRIu64 " calls dropped (table was full)\n",
+		       s->stack_used, s->stack_capacity, s->stack_dropped);
+		n++;
+	}
+	if (s->have & ST_HAVE_STACK_SESSION) {
+		printf("stack session: %s (%s), %" PRIu64 " calls, %" PRIu64 " missed\n",
+		       s->stack_func, st_stack_mode_name(s->stack_mode),
+		       s->stack_hits, s->stack_missed);
+		n++;
+	} else if (s->have & ST_HAVE_STACK) {
+		printf("stack session: none\n");
+		n++;
+	}
 	return n;
 }
 
@@ -82,7 +109,8 @@ static void st_status_text(const struct st_status *s,
 
 static void st_status_counters_json(struct json *j, const struct st_status *s)
 {
-	if (s->have & (ST_HAVE_SOCK | ST_HAVE_PROC)) {
+	if (s->have & (ST_HAVE_SOCK | ST_HAVE_PROC | ST_HAVE_SIZE |
+		       ST_HAVE_STACK)) {
 		json_key(j, "tables");
 		json_begin_object(j);
 		if (s->have & ST_HAVE_SOCK) {
@@ -101,7 +129,43 @@ static void st_status_counters_json(struct json *j, const struct st_status *s)
 			json_kv_uint(j, "dropped", s->proc_dropped);
 			json_end_object(j);
 		}
+		if (s->have & ST_HAVE_SIZE) {
+			json_key(j, "sizes");
+			json_begin_object(j);
+			json_kv_uint(j, "capacity", s->size_capacity);
+			json_kv_uint(j, "used", s->size_used);
+			json_kv_uint(j, "dropped", s->size_dropped);
+			json_end_object(j);
+		}
+		if (s->have & ST_HAVE_STACK) {
+			json_key(j, "stacks");
+			json_begin_object(j);
+			json_kv_uint(j, "capacity", s->stack_capacity);
+			json_kv_uint(j, "used", s->stack_used);
+			json_kv_uint(j, "dropped", s->stack_dropped);
+			json_end_object(j);
+		}
 		json_end_object(j);
+	}
+	if (s->have & ST_HAVE_COUNT) {
+		json_key(j, "count_probes");
+		json_begin_object(j);
+		json_kv_uint(j, "max", s->count_max);
+		json_kv_uint(j, "used", s->count_used);
+		json_end_object(j);
+	}
+	if (s->have & ST_HAVE_STACK) {
+		json_key(j, "stack_session");
+		if (s->have & ST_HAVE_STACK_SESSION) {
+			json_begin_object(j);
+			json_kv_string(j, "function", s->stack_func);
+			json_kv_string(j, "mode", st_stack_mode_name(s->stack_mode));
+			json_kv_uint(j, "hits", s->stack_hits);
+			json_kv_uint(j, "missed", s->stack_missed);
+			json_end_object(j);
+		} else {
+			json_null(j);
+		}
 	}
 	if (s->have & ST_HAVE_EV) {
 		json_key(j, "events");

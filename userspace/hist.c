@@ -13,6 +13,10 @@ static const char *const st_hist_names[__SOCKTAP_HIST_MAX] = {
 	[SOCKTAP_HIST_TCP_SEND_SIZE] = "tcp-send-size",
 	[SOCKTAP_HIST_TCP_RECV_SIZE] = "tcp-recv-size",
 	[SOCKTAP_HIST_STATE_TIME] = "tcp-state-time",
+	[SOCKTAP_HIST_TCP_SENDMSG] = "tcp-sendmsg",
+	[SOCKTAP_HIST_TCP_RECVMSG] = "tcp-recvmsg",
+	[SOCKTAP_HIST_UDP_SENDMSG] = "udp-sendmsg",
+	[SOCKTAP_HIST_UDP_RECVMSG] = "udp-recvmsg",
 };
 
 const char *st_hist_id_name(unsigned int id)
@@ -126,13 +130,17 @@ const char *st_hist_unit(const struct st_hist *h)
 	return h->unit[0] ? h->unit : "ns";
 }
 
-/* "connect-async" -> "@connect_async_ns:" */
-static void st_hist_title(FILE *out, const char *name, const char *unit)
+/* "connect-async" -> "@connect_async_ns:", with a key "@x_bytes[key]:" */
+static void st_hist_title(FILE *out, const char *name, const char *unit,
+			  const char *key)
 {
 	fputc('@', out);
 	for (; *name; name++)
 		fputc(*name == '-' ? '_' : *name, out);
-	fprintf(out, "_%s:\n", unit);
+	if (key)
+		fprintf(out, "_%s[%s]:\n", unit, key);
+	else
+		fprintf(out, "_%s:\n", unit);
 }
 
 void st_hist_rows(FILE *out, const uint64_t *b, unsigned int n,
@@ -164,9 +172,14 @@ void st_hist_rows(FILE *out, const uint64_t *b, unsigned int n,
 
 void st_hist_print(FILE *out, const struct st_hist *h)
 {
+	st_hist_print_key(out, h, NULL);
+}
+
+void st_hist_print_key(FILE *out, const struct st_hist *h, const char *key)
+{
 	const char *unit = st_hist_unit(h);
 
-	st_hist_title(out, h->name, unit);
+	st_hist_title(out, h->name, unit, key);
 	st_hist_rows(out, h->b, SOCKTAP_HIST_BUCKETS, st_hist_label);
 	if (!strcmp(unit, "ns"))
 		fprintf(out, "count %" PRIu64 ", mean %.3f us\n", h->count,

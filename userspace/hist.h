@@ -28,7 +28,8 @@ struct st_hist {
 
 /*
  * Histogram ids a CLI name stands for: "connect", "connect-async",
- * "first-byte", "tcp-send-size", "tcp-recv-size", "tcp-state-time", or
+ * "first-byte", "tcp-send-size", "tcp-recv-size", "tcp-state-time",
+ * "tcp-sendmsg", "tcp-recvmsg", "udp-sendmsg", "udp-recvmsg", or
  * "lifetime" (lifetime and lifetime-established).  Fills ids[0..1] and
  * returns how many, 0 for an unknown name.
  */
@@ -66,6 +67,8 @@ const char *st_hist_unit(const struct st_hist *h);
  * for ns ("mean X bytes", "mean X UNIT" for the others).
  */
 void st_hist_print(FILE *out, const struct st_hist *h);
+/* The same as one entry of a keyed map: "@tcp_sendmsg_bytes[curl, 42]:". */
+void st_hist_print_key(FILE *out, const struct st_hist *h, const char *key);
 /* {"name","unit","count","sum","buckets":[{"lo","hi","count"}...]} */
 void st_hist_json(struct json *j, const struct st_hist *h);
 

@@ -40,6 +40,17 @@ int st_loop_stopped(void)
 	return st_stop;
 }
 
+int st_loop_pending(void)
+{
+	sigset_t set;
+
+	if (st_stop)
+		return 1;
+	if (sigpending(&set))
+		return 0;
+	return sigismember(&set, SIGINT) == 1 || sigismember(&set, SIGTERM) == 1;
+}
+
 static uint64_t st_now(clockid_t clk)
 {
 	struct timespec ts;

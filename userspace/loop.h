@@ -13,6 +13,8 @@
 int st_loop_init(void);
 /* A stop signal has arrived. */
 int st_loop_stopped(void);
+/* A stop signal has arrived or waits, blocked, for the next st_wait(). */
+int st_loop_pending(void);
 
 /*
  * Wait until fd (or nothing, fd < 0) is readable, deadline_ns

@@ -13,13 +13,16 @@ static const struct st_cmd st_cmds[] = {
 	{ "status", "module, kernel, table use, event counters, filter, probe points", cmd_status },
 	{ "probe", "list, enable or disable probe points", cmd_probe },
 	{ "top", "per-process connections and socket I/O, refreshed", cmd_top },
-	{ "hist", "histograms: connect, first-byte, lifetime, tcp-send-size, ...", cmd_hist },
+	{ "hist", "histograms: connect, lifetime, tcp-sendmsg, ...; -P per process", cmd_hist },
 	{ "watch", "stream events: connect, life, accept, state, retrans, reset, drop, ...", cmd_watch },
 	{ "retrans", "TCP retransmissions as they happen, or per flow (-c)", cmd_retrans },
 	{ "tcp", "TCP event counters: opens, segments, retransmits, resets, overflows", cmd_tcp },
 	{ "backlog", "listeners: queue limits, overflows, accept/SYN queue histograms", cmd_backlog },
 	{ "filter", "show, set or clear the module's pid/port/netns filter", cmd_filter },
 	{ "reset", "empty the process table, histograms, TCP counters, listeners", cmd_reset },
+	{ "funcs", "kernel functions a kprobe can attach to, by glob", cmd_funcs },
+	{ "count", "calls per kernel function, by glob (funccount)", cmd_count },
+	{ "stacks", "kernel/user stacks of a function's calls, counted (stackcount)", cmd_stacks },
 };
 
 #define NCMDS (sizeof(st_cmds) / sizeof(st_cmds[0]))

@@ -22,7 +22,7 @@ static void st_print_nomodule(void)
 		"            or:  insmod ./socktap.ko (from a source build)\n");
 }
 
-int st_nl_open(struct st_nl *nl)
+static int st_nl_open_opt(struct st_nl *nl, int quiet)
 {
 	int one = 1;
 	int ret;
@@ -51,7 +51,8 @@ int st_nl_open(struct st_nl *nl)
 	ret = genl_ctrl_resolve(nl->sk, SOCKTAP_GENL_NAME);
 	if (ret < 0) {
 		if (ret == -NLE_OBJ_NOTFOUND) {
-			st_print_nomodule();
+			if (!quiet)
+				st_print_nomodule();
 			nl_socket_free(nl->sk);
 			nl->sk = NULL;
 			return ST_EXIT_NOMODULE;
@@ -69,11 +70,71 @@ err:
 	return ST_EXIT_ERROR;
 }
 
+int st_nl_open(struct st_nl *nl)
+{
+	return st_nl_open_opt(nl, 0);
+}
+
+int st_nl_try_open(struct st_nl *nl)
+{
+	return st_nl_open_opt(nl, 1);
+}
+
 void st_nl_close(struct st_nl *nl)
 {
 	if (nl->sk)
 		nl_socket_free(nl->sk);
 	nl->sk = NULL;
+	if (nl->watch)
+		nl_socket_free(nl->watch);
+	nl->watch = NULL;
+}
+
+int st_nl_watch(struct st_nl *nl)
+{
+	int grp, ret;
+
+	nl->watch = nl_socket_alloc();
+	if (!nl->watch) {
+		fprintf(stderr, "socktap: out of memory\n");
+		return ST_EXIT_ERROR;
+	}
+	ret = genl_connect(nl->watch);
+	if (ret >= 0) {
+		grp = genl_ctrl_resolve_grp(nl->watch, "nlctrl", "notify");
+		ret = grp < 0 ? grp : nl_socket_set_nonblocking(nl->watch);
+		if (ret >= 0) {
+			nl_socket_disable_seq_check(nl->watch);
+			ret = nl_socket_add_membership(nl->watch, grp);
+		}
+	}
+	if (ret < 0) {
+		fprintf(stderr, "socktap: watching for the module's unload: %s\n",
+			nl_geterror(ret));
+		nl_socket_free(nl->watch);
+		nl->watch = NULL;
+		return ST_EXIT_ERROR;
+	}
+	return ST_EXIT_OK;
+}
+
+int st_nl_watch_fd(const struct st_nl *nl)
+{
+	return nl->watch ? nl_socket_get_fd(nl->watch) : -1;
+}
+
+int st_nl_gone(struct st_nl *nl)
+{
+	int i, id;
+
+	/* Whatever they say (even an overrun), the lookup below decides. */
+	for (i = 0; nl->watch && i < 64; i++)
+		if (nl_recvmsgs_default(nl->watch) < 0)
+			break;
+	id = genl_ctrl_resolve(nl->sk, SOCKTAP_GENL_NAME);
+	if (id < 0 && id != -NLE_OBJ_NOTFOUND)
+		return 0;	/* cannot tell: assume it is there */
+	return id != nl->family;
 }
 
 struct st_call {
@@ -153,7 +214,7 @@ static int st_done_cb(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-static int st_report_kernel_error(struct st_nl *nl, uint8_t cmd)
+int st_nl_report_error(struct st_nl *nl, uint8_t cmd)
 {
 	const char *what = nl->errmsg[0] ? nl->errmsg : strerror(-nl->err);
 
@@ -224,8 +285,10 @@ static int st_nl_do(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
 	}
 	if (c->cb_err)
 		rc = c->cb_err;
+	else if (nl->err && nl->quiet)
+		rc = nl->err == -EPERM ? ST_EXIT_PERM : ST_EXIT_ERROR;
 	else if (nl->err)
-		rc = st_report_kernel_error(nl, cmd);
+		rc = st_nl_report_error(nl, cmd);
 	else
 		rc = ST_EXIT_OK;
 out:
@@ -302,6 +365,28 @@ int st_nl_subscribe(struct st_nl *nl, const char *group, int rcvbuf)
 		return ST_EXIT_ERROR;
 	}
 	return ST_EXIT_OK;
+}
+
+int st_nl_session_call(struct st_nl *nl, uint8_t cmd, int dump,
+		       st_build_fn build, void *build_arg, st_msg_fn fn,
+		       void *arg)
+{
+	int quiet = nl->quiet, rc;
+
+	nl->quiet = 1;
+	rc = st_nl_call(nl, cmd, dump, build, build_arg, fn, arg);
+	nl->quiet = quiet;
+	if (!rc || !nl->err)
+		return rc;
+	/*
+	 * A dump pins the module: while rmmod runs (its family still
+	 * registered) that fails with EPROTONOSUPPORT.
+	 */
+	if (nl->err == -EPROTONOSUPPORT || st_nl_gone(nl)) {
+		fprintf(stderr, "socktap: the socktap module was unloaded\n");
+		return ST_EXIT_NOMODULE;
+	}
+	return quiet ? rc : st_nl_report_error(nl, cmd);
 }
 
 uint64_t st_nla_uint(const struct nlattr *a)

@@ -22,6 +22,8 @@ struct st_nl {
 	int family;
 	int err;		/* negative errno from the kernel, or 0 */
 	char errmsg[256];	/* extack message, if the kernel sent one */
+	int quiet;		/* kernel errors: only err/errmsg, no message */
+	struct nl_sock *watch;	/* st_nl_watch: nlctrl's notify group */
 };
 
 /* Called per reply message with its attributes parsed (tb[SOCKTAP_A_*]). */
@@ -38,12 +40,16 @@ typedef int (*st_raw_fn)(struct nlmsghdr *nlh, struct nlattr **tb, void *arg);
 
 /* Returns an ST_EXIT_* code and prints why on failure. */
 int st_nl_open(struct st_nl *nl);
+/* st_nl_open, but silent when the module is not loaded (ST_EXIT_NOMODULE). */
+int st_nl_try_open(struct st_nl *nl);
 void st_nl_close(struct st_nl *nl);
 
 /*
  * Send cmd (a dump if dump != 0), call fn for each reply, wait for the
  * end.  Returns ST_EXIT_* and prints the kernel's error and extack message
- * on failure.
+ * on failure; with nl->quiet set, a kernel error is only left in nl->err
+ * and nl->errmsg (ST_EXIT_PERM for EPERM, else ST_EXIT_ERROR) for the
+ * caller to explain, or to hand to st_nl_report_error.
  */
 int st_nl_call(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
 	       void *build_arg, st_msg_fn fn, void *arg);
@@ -51,6 +57,9 @@ int st_nl_call(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
 /* st_nl_call with a callback that also gets the message. */
 int st_nl_call_raw(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
 		   void *build_arg, st_raw_fn fn, void *arg);
+
+/* The message st_nl_call prints for nl->err from command cmd; ST_EXIT_*. */
+int st_nl_report_error(struct st_nl *nl, uint8_t cmd);
 
 /* Parse a socktap message's attributes into tb[SOCKTAP_A_MAX + 1]. */
 int st_nl_parse(struct nlmsghdr *nlh, struct nlattr **tb);
@@ -61,6 +70,30 @@ int st_nl_parse(struct nlmsghdr *nlh, struct nlattr **tb);
  * when CAP_NET_ADMIN allows).  Returns ST_EXIT_*.
  */
 int st_nl_subscribe(struct st_nl *nl, const char *group, int rcvbuf);
+
+/*
+ * For sessions that belong to nl's socket (count, stacks): a second
+ * socket on nlctrl's "notify" group, readable when a generic netlink
+ * family comes or goes, so that an rmmod of the module ends them.
+ * Returns ST_EXIT_*; st_nl_close closes it too.
+ */
+int st_nl_watch(struct st_nl *nl);
+/* Its descriptor for st_wait(), or -1 without st_nl_watch. */
+int st_nl_watch_fd(const struct st_nl *nl);
+/*
+ * When st_nl_watch_fd was readable: drains the notifications and asks
+ * whether the module's family is still the one nl talks to.  Returns 1
+ * gone (unloaded, or reloaded as a new family), 0 still there.
+ */
+int st_nl_gone(struct st_nl *nl);
+
+/*
+ * st_nl_call for a session's socket: when the request fails because the
+ * module went away (rmmod), says so and returns ST_EXIT_NOMODULE.
+ */
+int st_nl_session_call(struct st_nl *nl, uint8_t cmd, int dump,
+		       st_build_fn build, void *build_arg, st_msg_fn fn,
+		       void *arg);
 
 /* An unsigned attribute of any width (1, 2, 4 or 8 bytes); else 0. */
 uint64_t st_nla_uint(const struct nlattr *a);

@@ -8,6 +8,55 @@
 
 #include "fmt.h"
 
+static uint64_t st_get(struct nlattr **tb, int attr)
+{
+	return tb[attr] ? st_nla_uint(tb[attr]) : 0;
+}
+
+/* Size table, counting probes and the stack session. */
+static void st_status_new_cb(struct nlattr **tb, struct st_status *s)
+{
+	if (tb[SOCKTAP_A_SIZE_CAPACITY] || tb[SOCKTAP_A_SIZE_USED])
+		s->have |= ST_HAVE_SIZE;
+	s->size_capacity = st_get(tb, SOCKTAP_A_SIZE_CAPACITY);
+	s->size_used = st_get(tb, SOCKTAP_A_SIZE_USED);
+	s->size_dropped = st_get(tb, SOCKTAP_A_SIZE_DROPPED);
+
+	if (tb[SOCKTAP_A_COUNT_MAX])
+		s->have |= ST_HAVE_COUNT;
+	s->count_max = st_get(tb, SOCKTAP_A_COUNT_MAX);
+	s->count_used = st_get(tb, SOCKTAP_A_COUNT_USED);
+
+	if (tb[SOCKTAP_A_STACK_CAPACITY])
+		s->have |= ST_HAVE_STACK;
+	s->stack_capacity = st_get(tb, SOCKTAP_A_STACK_CAPACITY);
+	s->stack_used = st_get(tb, SOCKTAP_A_STACK_USED);
+	s->stack_dropped = st_get(tb, SOCKTAP_A_STACK_DROPPED);
+
+	if (tb[SOCKTAP_A_STACK_FUNC]) {
+		s->have |= ST_HAVE_STACK_SESSION;
+		st_nla_strcpy(s->stack_func, sizeof(s->stack_func),
+			      tb[SOCKTAP_A_STACK_FUNC]);
+	}
+	s->stack_mode = (uint32_t)st_get(tb, SOCKTAP_A_STACK_MODE);
+	s->stack_hits = st_get(tb, SOCKTAP_A_STACK_HITS);
+	s->stack_missed = st_get(tb, SOCKTAP_A_STACK_MISSED);
+}
+
+const char *st_stack_mode_name(uint32_t mode)
+{
+	switch (mode & (SOCKTAP_STACK_KERNEL | SOCKTAP_STACK_USER)) {
+	case SOCKTAP_STACK_KERNEL:
+		return "kernel";
+	case SOCKTAP_STACK_USER:
+		return "user";
+	case SOCKTAP_STACK_KERNEL | SOCKTAP_STACK_USER:
+		return "kernel+user";
+	default:
+		return "none";
+	}
+}
+
 static int st_status_cb(struct nlattr **tb, void *arg)
 {
 	struct st_status *s = arg;
@@ -61,6 +110,7 @@ static int st_status_cb(struct nlattr **tb, void *arg)
 		s->filter_netns = (uint32_t)st_nla_uint(tb[SOCKTAP_A_FILTER_NETNS]);
 	if (tb[SOCKTAP_A_FILTERED])
 		s->filtered = st_nla_uint(tb[SOCKTAP_A_FILTERED]);
+	st_status_new_cb(tb, s);
 	return 0;
 }
 

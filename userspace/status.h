@@ -13,6 +13,10 @@ enum {
 	ST_HAVE_PROC = 1 << 1,		/* SOCKTAP_A_PROC_CAPACITY/USED/DROPPED */
 	ST_HAVE_EV = 1 << 2,		/* SOCKTAP_A_EV_QUEUED/LOST/UNDELIVERED */
 	ST_HAVE_FILTER = 1 << 3,	/* SOCKTAP_A_FILTER_* or FILTERED */
+	ST_HAVE_SIZE = 1 << 4,		/* SOCKTAP_A_SIZE_CAPACITY/USED/DROPPED */
+	ST_HAVE_COUNT = 1 << 5,		/* SOCKTAP_A_COUNT_MAX/USED */
+	ST_HAVE_STACK = 1 << 6,		/* SOCKTAP_A_STACK_CAPACITY/USED/DROPPED */
+	ST_HAVE_STACK_SESSION = 1 << 7,	/* SOCKTAP_A_STACK_FUNC/MODE/HITS/MISSED */
 };
 
 struct st_status {
@@ -25,10 +29,19 @@ struct st_status {
 	uint64_t ev_queued, ev_lost, ev_undelivered;
 	uint32_t filter_pid, filter_port, filter_netns;
 	uint64_t filtered;
+	uint64_t size_capacity, size_used, size_dropped;
+	uint64_t count_max, count_used;
+	uint64_t stack_capacity, stack_used, stack_dropped;
+	char stack_func[SOCKTAP_FUNC_NAME_MAX];	/* the session's function */
+	uint32_t stack_mode;			/* enum socktap_stack_mode */
+	uint64_t stack_hits, stack_missed;
 };
 
 /* SOCKTAP_CMD_STATUS into s; returns ST_EXIT_*. */
 int st_status_fetch(struct st_nl *nl, struct st_status *s);
+
+/* enum socktap_stack_mode bits as "kernel", "user", "kernel+user". */
+const char *st_stack_mode_name(uint32_t mode);
 
 /* The -p/-P/-N options of top, hist, watch and filter; 0 = any. */
 struct st_filter {

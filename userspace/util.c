@@ -122,3 +122,38 @@ fail:
 	errno = e;
 	return -1;
 }
+
+int st_capeff_has(const char *status, unsigned int cap)
+{
+	const char *p = status;
+	uint64_t v = 0;
+	int digits = 0;
+
+	while (p && strncmp(p, "CapEff:", 7)) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (!p || cap > 63)
+		return -1;
+	for (p += 7; *p == ' ' || *p == '\t'; p++)
+		;
+	for (; isxdigit((unsigned char)*p) && digits < 16; p++, digits++)
+		v = v << 4 | (uint64_t)(isdigit((unsigned char)*p) ? *p - '0' :
+					 tolower((unsigned char)*p) - 'a' + 10);
+	if (!digits)
+		return -1;
+	return (int)(v >> cap & 1);
+}
+
+int st_have_cap(unsigned int cap)
+{
+	char *buf;
+	int ret;
+
+	if (st_read_text("/proc/self/status", &buf))
+		return -1;
+	ret = st_capeff_has(buf, cap);
+	free(buf);
+	return ret;
+}

@@ -25,4 +25,12 @@ int st_parse_onoff(const char *s);
  */
 int st_read_text(const char *path, char **out);
 
+/*
+ * Whether the "CapEff:" line of /proc/PID/status text holds capability
+ * cap (CAP_NET_ADMIN is 12): 1 yes, 0 no, -1 no such line.
+ */
+int st_capeff_has(const char *status, unsigned int cap);
+/* The same for this process; -1 when /proc/self/status is unreadable. */
+int st_have_cap(unsigned int cap);
+
 #endif

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Evaluate a Python expression over JSON read from stdin (bound to d).
+"""Evaluate a Python expression over JSON read from stdin (bound to d), and
+print it; or run statements that print what they compute.
 
 Helpers: proc(pid) -> the process row of `socktap top -j`, io(pid, proto,
 family, key) -> one I/O counter (0 if the row is absent), bucket(i) -> the
@@ -48,4 +49,10 @@ def bucket(i, name=None):
     return 0
 
 
-print(eval(sys.argv[1]))
+try:
+    code = compile(sys.argv[1], "expr", "eval")
+except SyntaxError:
+    # Statements: they print what they check themselves.
+    exec(sys.argv[1])
+else:
+    print(eval(code))

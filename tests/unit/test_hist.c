@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "hist.h"
+#include "sizehist.h"
 #include "unit.h"
 
 static char buf[64];
@@ -95,6 +96,138 @@ static void test_ids(void)
 	CHECK_STR("id_name", st_hist_id_name(SOCKTAP_HIST_LIFETIME_EST),
 		  "lifetime-established");
 	CHECK_STR("id_name_bad", st_hist_id_name(__SOCKTAP_HIST_MAX), "?");
+	CHECK("ids_tcp_sendmsg", st_hist_ids("tcp-sendmsg", ids) == 1 &&
+	      ids[0] == SOCKTAP_HIST_TCP_SENDMSG);
+	CHECK("ids_tcp_recvmsg", st_hist_ids("tcp-recvmsg", ids) == 1 &&
+	      ids[0] == SOCKTAP_HIST_TCP_RECVMSG);
+	CHECK("ids_udp_sendmsg", st_hist_ids("udp-sendmsg", ids) == 1 &&
+	      ids[0] == SOCKTAP_HIST_UDP_SENDMSG);
+	CHECK("ids_udp_recvmsg", st_hist_ids("udp-recvmsg", ids) == 1 &&
+	      ids[0] == SOCKTAP_HIST_UDP_RECVMSG);
+	CHECK("ids_every_id_named", st_hist_id_name(__SOCKTAP_HIST_MAX - 1) &&
+	      strcmp(st_hist_id_name(__SOCKTAP_HIST_MAX - 1), "?"));
+}
+
+static char *render_sizes(const struct st_size_list *l, unsigned int mask,
+			  uint32_t pid, int json)
+{
+	static char out[16384];
+	FILE *f;
+
+	out[0] = '\0';
+	f = fmemopen(out, sizeof(out), "w");
+	if (!f)
+		abort();
+	if (json)
+		st_size_json(f, l, mask, pid);
+	else
+		st_size_print(f, l, mask, pid);
+	fclose(f);
+	return out;
+}
+
+/* Per-process size histograms (hist -P). */
+static void test_sizes(void)
+{
+	uint64_t b[SOCKTAP_SIZE_BUCKETS] = { 0 }, big[SOCKTAP_HIST_BUCKETS + 8];
+	struct st_size_list base = { 0 }, cur = { 0 }, d = { 0 };
+	struct st_size_proc *p;
+	char *names[] = { "udp-recvmsg", "tcp-sendmsg" }, *bad_names[] = { "connect" };
+	unsigned int mask;
+	const char *bad = NULL;
+
+	CHECK("size_slot_first", st_size_slot(SOCKTAP_HIST_TCP_SENDMSG) == 0);
+	CHECK("size_slot_last", st_size_slot(SOCKTAP_HIST_UDP_RECVMSG) == 3);
+	CHECK("size_slot_latency", st_size_slot(SOCKTAP_HIST_CONNECT) == -1);
+	CHECK("size_slot_beyond", st_size_slot(SOCKTAP_HIST_TCP_SENDMSG +
+					       SOCKTAP_SIZE_HISTS) == -1);
+	CHECK("size_mask_all", !st_size_mask(NULL, 0, &mask, &bad) && mask == 0xf);
+	CHECK("size_mask_two", !st_size_mask(names, 2, &mask, &bad) && mask == 0x9);
+	CHECK("size_mask_bad", st_size_mask(bad_names, 1, &mask, &bad) == -1 &&
+	      !strcmp(bad, "connect"));
+
+	/* curl 1234: 3 tcp sends of [1K, 2K), 1 of [0, 2); iperf3: 5 [64K, 128K) */
+	b[10] = 3;
+	b[0] = 1;
+	p = st_size_add(&base, 1234, "curl");
+	CHECK("size_add", p != NULL);
+	if (!p)
+		return;
+	st_size_set(p, 0, "tcp-sendmsg", b, sizeof(b), 3 * 1500);
+	CHECK("size_set_count", p->h[0].count == 4 && p->have == 1 &&
+	      !strcmp(p->h[0].unit, "bytes"));
+	memset(b, 0, sizeof(b));
+	b[16] = 5;
+	p = st_size_add(&base, 99, "iperf3");
+	st_size_set(p, 0, NULL, b, sizeof(b), 5 * 65536);
+	st_size_set(p, 3, NULL, b, 2 * sizeof(b[0]) + 3, 0);	/* short, ragged */
+	CHECK_STR("size_default_name", p->h[3].name, "udp-recvmsg");
+	CHECK("size_short_buckets", p->h[3].count == 0 && p->have == 0x9);
+	/* Longer than ours: cut, not overflowed. */
+	memset(big, 0, sizeof(big));
+	big[SOCKTAP_HIST_BUCKETS - 1] = 1;
+	big[SOCKTAP_HIST_BUCKETS + 2] = 7;
+	st_size_set(p, 1, "tcp-recvmsg", big, sizeof(big), 0);
+	CHECK("size_long_buckets", p->h[1].count == 1);
+
+	CHECK_STR("size_print_key",
+		  render_sizes(&base, 0x1, 0, 0),
+		  "@tcp_sendmsg_bytes[curl, 1234]:\n"
+		  "[0, 2)                 1 |@@@@@@@@@@@@@@@@@                                   |\n"
+		  "[2, 4)                 0 |                                                    |\n"
+		  "[4, 8)                 0 |                                                    |\n"
+		  "[8, 16)                0 |                                                    |\n"
+		  "[16, 32)               0 |                                                    |\n"
+		  "[32, 64)               0 |                                                    |\n"
+		  "[64, 128)              0 |                                                    |\n"
+		  "[128, 256)             0 |                                                    |\n"
+		  "[256, 512)             0 |                                                    |\n"
+		  "[512, 1K)              0 |                                                    |\n"
+		  "[1K, 2K)               3 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		  "count 4, mean 1125.0 bytes\n"
+		  "\n"
+		  "@tcp_sendmsg_bytes[iperf3, 99]:\n"
+		  "[64K, 128K)            5 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		  "count 5, mean 65536.0 bytes\n");
+	CHECK_STR("size_print_pid",
+		  render_sizes(&base, 0xf, 99, 0),
+		  "@tcp_sendmsg_bytes[iperf3, 99]:\n"
+		  "[64K, 128K)            5 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		  "count 5, mean 65536.0 bytes\n"
+		  "\n"
+		  "@tcp_recvmsg_bytes[iperf3, 99]:\n"
+		  "[8E, 16E)              1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		  "count 1, mean 0.0 bytes\n");
+	CHECK_STR("size_print_none", render_sizes(&base, 0x4, 0, 0), "");
+	CHECK_STR("size_json",
+		  render_sizes(&base, 0x1, 1234, 1),
+		  "{\"processes\":[{\"pid\":1234,\"comm\":\"curl\",\"histograms\":[{\"name\":\"tcp-sendmsg\","
+		  "\"unit\":\"bytes\",\"count\":4,\"sum\":4500,\"buckets\":["
+		  "{\"lo\":0,\"hi\":2,\"count\":1},{\"lo\":1024,\"hi\":2048,\"count\":3}]}]}]}\n");
+	CHECK_STR("size_json_none", render_sizes(&base, 0x4, 0, 1),
+		  "{\"processes\":[]}\n");
+
+	/* Interval: curl sent one more, iperf3 nothing, a new process. */
+	p = st_size_add(&cur, 99, "iperf3");
+	p->have = base.v[1].have;
+	memcpy(p->h, base.v[1].h, sizeof(p->h));
+	p = st_size_add(&cur, 1234, "curl");
+	memset(b, 0, sizeof(b));
+	b[10] = 4;
+	b[0] = 1;
+	st_size_set(p, 0, NULL, b, sizeof(b), 4 * 1500);
+	p = st_size_add(&cur, 7, "dig");
+	memset(b, 0, sizeof(b));
+	b[6] = 2;
+	st_size_set(p, 2, NULL, b, sizeof(b), 2 * 80);
+	CHECK("size_delta", st_size_delta(&cur, &base, &d) == 0);
+	CHECK("size_delta_rows", d.n == 2 && d.v[0].pid == 1234 && d.v[1].pid == 7);
+	CHECK("size_delta_curl", d.v[0].h[0].count == 1 && d.v[0].h[0].b[10] == 1 &&
+	      d.v[0].h[0].sum == 1500 && d.v[0].have == 1);
+	CHECK("size_delta_new", d.v[1].h[2].count == 2 && d.v[1].have == 4);
+	st_size_free(&base);
+	st_size_free(&cur);
+	st_size_free(&d);
 }
 
 static void test_delta(void)
@@ -273,5 +406,6 @@ int main(void)
 	test_print();
 	test_units();
 	test_qlen();
+	test_sizes();
 	UNIT_EXIT();
 }

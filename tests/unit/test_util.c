@@ -71,6 +71,27 @@ static void test_read_text(void)
 	CHECK("read_dir", st_read_text("/", &got) == -1 && errno == EISDIR);
 }
 
+static void test_capeff(void)
+{
+	static const char root[] =
+		"Name:\tcat\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
+		"CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\n";
+	static const char user[] =
+		"Name:\tcat\nCapPrm:\t0000000000001000\nCapEff:\t0000000000000000\n";
+	static const char net_admin_only[] = "CapEff:\t0000000000001000\n";
+
+	CHECK("capeff_root_net_admin", st_capeff_has(root, 12) == 1);
+	CHECK("capeff_root_cap_40", st_capeff_has(root, 40) == 1);
+	CHECK("capeff_root_cap_41", st_capeff_has(root, 41) == 0);
+	CHECK("capeff_user_not_prm", st_capeff_has(user, 12) == 0);
+	CHECK("capeff_only_bit_12", st_capeff_has(net_admin_only, 12) == 1 &&
+	      st_capeff_has(net_admin_only, 13) == 0 &&
+	      st_capeff_has(net_admin_only, 0) == 0);
+	CHECK("capeff_missing", st_capeff_has("Name:\tx\n", 12) == -1);
+	CHECK("capeff_empty", st_capeff_has("CapEff:\t\n", 12) == -1);
+	CHECK("capeff_self", st_have_cap(12) >= 0);
+}
+
 int main(void)
 {
 	CHECK("parse_zero", parses("0", 10, 0));
@@ -100,5 +121,6 @@ int main(void)
 	CHECK_STR("state_failed", st_state_name(SOCKTAP_STATE_FAILED), "failed");
 	CHECK_STR("state_out_of_range", st_state_name(99), "unknown");
 	test_read_text();
+	test_capeff();
 	UNIT_EXIT();
 }

@@ -147,10 +147,12 @@ enum socktap_cmd {
  * @SOCKTAP_A_FUNC: nested, one function's result
  * @SOCKTAP_A_FUNC_NAME: string, kernel function (at most
  *	%SOCKTAP_FUNC_NAME_MAX bytes with the NUL)
- * @SOCKTAP_A_FUNC_ERROR: u32, 0 or the positive errno the kprobe layer
- *	gave (ENOENT: no such symbol; EINVAL: blacklisted or not a function
+ * @SOCKTAP_A_FUNC_ERROR: u32, 0 or a positive errno: from the kprobe
+ *	layer (ENOENT: no such symbol; EINVAL: blacklisted or not a function
  *	entry; EILSEQ: not an instruction boundary; EADDRNOTAVAIL: the name
- *	is not unique; EBUSY, ENOSPC: count_max reached)
+ *	is not unique) or from socktap (EPERM: one of socktap's own
+ *	functions; EEXIST: already counted by this socket; ENOSPC: count_max
+ *	reached)
  * @SOCKTAP_A_FUNC_FLAGS: u32, &enum socktap_func_flags
  * @SOCKTAP_A_FUNC_HITS: u64, calls counted (summed over CPUs)
  * @SOCKTAP_A_FUNC_MISSED: u64, calls the kprobe layer skipped (recursion)
@@ -628,7 +630,10 @@ enum socktap_stack_mode {
 #define SOCKTAP_KSTACK_MAX	48
 #define SOCKTAP_USTACK_MAX	32
 
-/* Buckets of the per-process size histograms: [2^i, 2^(i+1)) bytes. */
+/*
+ * Buckets of the per-process size histograms: [2^i, 2^(i+1)) bytes, 0 in
+ * bucket 0, and the last bucket also holding everything larger.
+ */
 #define SOCKTAP_SIZE_BUCKETS	32
 /* Histograms per process in the size table, from SOCKTAP_HIST_TCP_SENDMSG. */
 #define SOCKTAP_SIZE_HISTS	4
