@@ -214,5 +214,38 @@ wait $c1 $c2
 wait $gen
 check_eq unload_traffic_ok $? 0
 check_eq unload_kprobes_gone "$(grep -c . /sys/kernel/debug/kprobes/list 2>/dev/null)" 0
+
+# ---- a full stack table: 20 processes, so 20 user stacks, into 16 rows;
+# the calls of the 4 that do not fit are counted, none lost.
+check_cmd load_small_stack_table load stack_capacity=16
+"$SOCKTAP" stacks -j -u -d 600 connect > $W/full.json 2>$W/full.err &
+stk=$!
+bgpids="$bgpids $stk"
+wait_dval stacks func __sys_connect
+python3 -c '
+import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(64)
+print(s.getsockname()[1], flush=True)
+time.sleep(60)' > $W/port2 &
+lst=$!
+bgpids="$bgpids $lst"
+for _ in $(seq 100); do [ -s $W/port2 ] && break; sleep 0.1; done
+ok=0
+for i in $(seq 20); do
+	"$USTACK" 127.0.0.1 "$(cat $W/port2)" 2 0 > /dev/null 2>&1 && ok=$((ok + 1))
+done
+check_eq full_clients_ran $ok 20
+check_eq full_table_used "$(dstat used stacks)" 16
+kill -INT $stk
+wait $stk
+read -r hits sum dropped rows <<EOF2
+$($Q "d['hits'], sum(s['count'] for s in d['stacks']), d['dropped'], len(d['stacks'])" < $W/full.json | tr -d '(),')
+EOF2
+check_eq full_hits "$hits" 40
+check_eq full_rows "$rows" 16
+check_eq full_dropped "$dropped" 8
+check_eq full_counted_or_dropped "$((sum + dropped))" "$hits"
+kill $lst 2>/dev/null
+check_cmd unload_small rmmod socktap
 check_eq dmesg_clean "$(dmesg_bad)" ""
 finish
