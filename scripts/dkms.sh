@@ -44,6 +44,16 @@ cmd_test() {
 	local opts=(--dkmstree "$w/tree" --sourcetree "$w/src")
 	local k=(-m "$NAME" -v "$VERSION" -k "$KVER")
 	log=$w/dkms.log
+	# Debian's 5.10 headers name gcc-10 as their compiler, which a
+	# bookworm host lacks: like kernels.sh build, KCC stands in for it.
+	local want
+	want=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\).*/\1/p' "$KDIR/.config")
+	if [ -z "$KCHROOT" ] && [ -n "$want" ] && [ "$want" != "$KCC" ] &&
+	   ! command -v "$want" > /dev/null; then
+		mkdir -p "$w/bin"
+		ln -sf "$(command -v "$KCC")" "$w/bin/$want"
+		export PATH="$w/bin:$PATH"
+	fi
 	# Where this kernel's modules get built (7.x: its trixie chroot).
 	kx() { "$ROOT/scripts/kernels.sh" exec "$SERIES" "$w" -- "$@"; }
 

@@ -39,6 +39,13 @@ sl=$($LOAD --v4 $N4 --v6 $N6 --refused $R)
 sl_spid=$(echo "$sl" | $Q 'd["server_pid"]')
 sl_port4=$(echo "$sl" | $Q 'd["port4"]') sl_port6=$(echo "$sl" | $Q 'd["port6"]')
 d() { echo $(($(tcpc $1) - ${c0[$1]})); }
+# Delayed ACKs and FINs may still be in flight after the load returns: read
+# the counters once InSegs has not moved for 300 ms (10 s at most).
+for _ in $(seq 30); do
+	i1=$(mib Tcp InSegs)
+	sleep 0.3
+	[ "$i1" = "$(mib Tcp InSegs)" ] && break
+done
 check_eq connect_request_is_active_opens "$(d connect-request)" "$(($(mib Tcp ActiveOpens) - a0))"
 check_eq connect_request "$(d connect-request)" $((N4 + N6 + R))
 check_eq connect_established "$(d connect-established)" $((N4 + N6))
