@@ -33,12 +33,13 @@ CLI_SRCS := userspace/main.c userspace/nl.c userspace/json.c \
 	userspace/dropreason.c userspace/drop.c userspace/kfunc.c \
 	userspace/funcnl.c userspace/count.c userspace/cmd_funcs.c \
 	userspace/cmd_count.c userspace/usym.c userspace/stack.c \
-	userspace/cmd_stacks.c userspace/sizehist.c
+	userspace/cmd_stacks.c userspace/sizehist.c userspace/fetch.c \
+	userspace/prom.c userspace/cmd_metrics.c
 CLI_HDRS := $(wildcard userspace/*.h) include/uapi/linux/socktap.h
 UNIT_TESTS := tests/unit/test_json tests/unit/test_util tests/unit/test_fmt \
 	tests/unit/test_hist tests/unit/test_proc tests/unit/test_tcp \
 	tests/unit/test_drop tests/unit/test_kfunc tests/unit/test_stack \
-	tests/unit/test_usym
+	tests/unit/test_usym tests/unit/test_prom
 
 .PHONY: all module cli unit check lint demo deps clean
 
@@ -115,6 +116,16 @@ tests/unit/test_usym: tests/unit/test_usym.c userspace/usym.c userspace/usym.h \
 	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_usym.c userspace/usym.c \
 		$(DW_LIBS)
 
+tests/unit/test_prom: tests/unit/test_prom.c userspace/prom.c userspace/prom.h \
+		tests/unit/unit.h
+	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_prom.c userspace/prom.c
+
+# A CLI that speaks another netlink version: the guest tests check that it
+# refuses the module with a clear message.
+tests/guest/socktap-v99: $(CLI_SRCS) $(CLI_HDRS) VERSION
+	$(CC) $(CLI_CFLAGS) -DST_CLI_GENL_VERSION=99 -o $@ $(CLI_SRCS) $(LDFLAGS) \
+		$(NL_LIBS) $(DW_LIBS)
+
 # The guest tests' process with a known user stack (frame pointers, symbols).
 tests/guest/ustack: tests/guest/ustack.c
 	$(CC) -O1 -g -fno-omit-frame-pointer -std=gnu11 -Wall -Wextra -Wshadow \
@@ -126,7 +137,7 @@ unit: $(UNIT_TESTS)
 # deps first: on a fresh machine libnl and the rest arrive here, and the
 # sub-make sees them (pkg-config is evaluated when a make starts).
 check: deps
-	$(MAKE) cli $(UNIT_TESTS) tests/guest/ustack
+	$(MAKE) cli $(UNIT_TESTS) tests/guest/ustack tests/guest/socktap-v99
 	KERNELS="$(KERNELS)" tests/run.sh
 
 lint:
@@ -139,6 +150,29 @@ deps:
 	scripts/deps.sh
 
 clean:
-	rm -f userspace/socktap $(UNIT_TESTS) tests/guest/ustack tests/bench/loadgen
+	rm -f userspace/socktap $(UNIT_TESTS) tests/guest/ustack tests/guest/socktap-v99 \
+		tests/bench/loadgen
 	rm -rf module/*.o module/.*.cmd .*.cmd *.o *.ko *.mod *.mod.c \
 		Module.symvers modules.order .tmp_versions
+
+# Packaging.
+# make deb           Debian packages socktap-dkms and socktap in build/deb/
+#                    (dpkg-buildpackage from a clean copy of the tree; lintian)
+# make deb-test      as root: install them into a bookworm root, DKMS-build
+#                    the module for a matrix kernel (KERNEL=6.1), use the CLI
+# make man-check     socktap(8) and the bash completion against the CLI's -h,
+#                    module/debugfs.c and the module parameters
+# make dkms-install  as root: the module through DKMS for the running kernel
+.PHONY: deb deb-test man-check dkms-install
+
+deb:
+	scripts/deb.sh
+
+deb-test: deb
+	scripts/deb-test.sh $(or $(KERNEL),6.1)
+
+man-check: cli
+	tests/man-check.sh
+
+dkms-install:
+	scripts/dkms.sh install

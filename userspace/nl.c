@@ -8,6 +8,7 @@
 
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
+#include <netlink/genl/family.h>
 #include <netlink/genl/genl.h>
 
 #ifndef SOL_NETLINK
@@ -22,8 +23,34 @@ static void st_print_nomodule(void)
 		"            or:  insmod ./socktap.ko (from a source build)\n");
 }
 
+/*
+ * The family's id (>= 0) and the version it registered with, from the
+ * generic netlink controller; a negative libnl error when there is none.
+ */
+static int st_nl_resolve(struct nl_sock *sk, unsigned int *version)
+{
+	struct genl_family *fam;
+	struct nl_cache *cache;
+	int ret;
+
+	ret = genl_ctrl_alloc_cache(sk, &cache);
+	if (ret < 0)
+		return ret;
+	fam = genl_ctrl_search_by_name(cache, SOCKTAP_GENL_NAME);
+	if (!fam) {
+		nl_cache_free(cache);
+		return -NLE_OBJ_NOTFOUND;
+	}
+	ret = genl_family_get_id(fam);
+	*version = genl_family_get_version(fam);
+	genl_family_put(fam);
+	nl_cache_free(cache);
+	return ret;
+}
+
 static int st_nl_open_opt(struct st_nl *nl, int quiet)
 {
+	unsigned int version = 0;
 	int one = 1;
 	int ret;
 
@@ -48,7 +75,7 @@ static int st_nl_open_opt(struct st_nl *nl, int quiet)
 			strerror(errno));
 		goto err;
 	}
-	ret = genl_ctrl_resolve(nl->sk, SOCKTAP_GENL_NAME);
+	ret = st_nl_resolve(nl->sk, &version);
 	if (ret < 0) {
 		if (ret == -NLE_OBJ_NOTFOUND) {
 			if (!quiet)
@@ -60,6 +87,20 @@ static int st_nl_open_opt(struct st_nl *nl, int quiet)
 		fprintf(stderr, "socktap: looking up the netlink family: %s\n",
 			nl_geterror(ret));
 		goto err;
+	}
+	/*
+	 * Attributes and commands are only ever added within a version, so
+	 * any module of the same version serves this CLI; another version
+	 * changed something incompatibly.
+	 */
+	if (version != ST_CLI_GENL_VERSION) {
+		fprintf(stderr,
+			"socktap: the loaded module speaks socktap netlink version %u, this CLI (%s) version %u:\n"
+			"  install the module and the CLI of the same socktap release (modinfo socktap, socktap -V)\n",
+			version, SOCKTAP_VERSION, ST_CLI_GENL_VERSION);
+		nl_socket_free(nl->sk);
+		nl->sk = NULL;
+		return ST_EXIT_ERROR;
 	}
 	nl->family = ret;
 	return ST_EXIT_OK;
@@ -249,7 +290,7 @@ static int st_nl_do(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
 		goto out;
 	}
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-			 dump ? NLM_F_DUMP : 0, cmd, SOCKTAP_GENL_VERSION)) {
+			 dump ? NLM_F_DUMP : 0, cmd, ST_CLI_GENL_VERSION)) {
 		fprintf(stderr, "socktap: cannot build the request\n");
 		goto out;
 	}

@@ -8,6 +8,14 @@
 
 #include <linux/socktap.h>
 
+/*
+ * The netlink version this CLI speaks: the UAPI's, unless a test builds a
+ * CLI that pretends to be another release (-DST_CLI_GENL_VERSION=N).
+ */
+#ifndef ST_CLI_GENL_VERSION
+#define ST_CLI_GENL_VERSION SOCKTAP_GENL_VERSION
+#endif
+
 /* Exit codes the CLI documents in -h. */
 enum {
 	ST_EXIT_OK = 0,

@@ -28,6 +28,15 @@ check_eq status_version_is_modinfo "$(jget version)" "$modver"
 check_eq status_kernel_is_uname "$(jget kernel)" "$(uname -r)"
 check_eq version_file_repo "$modver" "$(cat "$(dirname "$GUEST_DIR")/../VERSION")"
 check_eq debugfs_version "$(cat $DBG/version)" "$modver"
+
+# Every module parameter of the source, each with a description.
+src_parms=$(sed -n 's/^module_param(\([a-z_]*\),.*/\1/p' "$GUEST_DIR"/../../module/*.c | sort | tr '\n' ' ')
+check_eq modinfo_params "$(modinfo -F parm "$KO" | cut -d: -f1 | sort | tr '\n' ' ')" "$src_parms"
+check_eq modinfo_params_described "$(modinfo -F parm "$KO" | awk -F: '$2 ~ /^ *\(/ || $2 == "" { print $1 }')" ""
+# A CLI of another netlink version refuses the module, and says why.
+out=$("$GUEST_DIR/socktap-v99" status 2>&1); rc=$?
+check_eq cli_other_version_exit $rc 1
+check_grep cli_other_version_msg "module speaks socktap netlink version 1, this CLI .* version 99" "$out"
 check_eq debugfs_version_mode "$(stat -c %a $DBG/version)" 444
 check_eq debugfs_probes_mode "$(stat -c %a $DBG/probes)" 444
 if echo x 2>/dev/null > $DBG/probes; then fail debugfs_probes_readonly "write accepted"; else pass debugfs_probes_readonly; fi
