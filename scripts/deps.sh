@@ -15,8 +15,12 @@ PKGS=(
 	qemu-system-x86 busybox-static cpio
 	# tools the tests use inside the guest (the host root is shared)
 	python3 iproute2 nftables iperf3 sockperf bpftrace util-linux procps
-	# lint
-	sparse perl
+	# promtool (check metrics of socktap metrics, tests/guest/t_metrics.sh)
+	prometheus
+	# lint (lintian: the Debian packages of make deb)
+	sparse perl lintian
+	# Debian packages (make deb; scripts/deb-test.sh needs debootstrap above)
+	debhelper dh-dkms
 )
 
 missing=()

@@ -12,6 +12,9 @@
 #   kernels.sh exec SERIES [DIR...] -- CMD...
 #                                          run CMD where SERIES' modules get
 #                                          built (its chroot, DIRs bound in)
+#   kernels.sh mirror                      print MIRROR=, SECURITY_MIRROR= and
+#                                          KEYRING= (shell assignments) as
+#                                          resolved here, for other scripts
 #
 # Environment:
 #   SOCKTAP_CACHE            cache root (default ~/.cache/socktap)
@@ -794,8 +797,12 @@ main() {
 	build) cmd_build "$@" ;;
 	exec) cmd_exec "$@" ;;
 	checkpatch) cmd_checkpatch ;;
+	mirror)
+		resolve_mirrors
+		printf 'MIRROR=%q\nSECURITY_MIRROR=%q\nKEYRING=%q\n' "$MIRROR" "$SECURITY_MIRROR" "$(keyring_path)"
+		;;
 	-h | --help | help) usage ;;
-	*) die "unknown command '$cmd' (list, fetch, env, build, exec, checkpatch)" ;;
+	*) die "unknown command '$cmd' (list, fetch, env, build, exec, checkpatch, mirror)" ;;
 	esac
 }
 
