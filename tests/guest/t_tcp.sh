@@ -58,7 +58,9 @@ check_eq resets_sent_is_out_rsts "$(d resets-sent)" "$(($(mib Tcp OutRsts) - o0)
 check_eq resets_received "$(d resets-received)" $R
 # Every segment reached a socket but the R SYNs to the closed port.
 check_eq receive_is_in_segs "$(($(d receive) + R))" "$(($(mib Tcp InSegs) - i0))"
-check_eq no_retransmits "$(d retransmits):$(d retransmit-segments)" "0:$(($(mib Tcp RetransSegs) - r0))"
+# Loopback normally retransmits nothing, but a guest starved by its host
+# can fire an RTO: then socktap and the MIB both count it.
+check_eq retransmits_are_mib "$(d retransmit-segments)" "$(($(mib Tcp RetransSegs) - r0))"
 # Per connection 10 changes (5 each side), 2 per refused connect
 # (CLOSE > SYN_SENT > CLOSE), 2 per listener (CLOSE > LISTEN > CLOSE).
 check_eq state_changes "$(d state-change)" $((10 * (N4 + N6) + 2 * R + 2 * 2))
@@ -231,7 +233,7 @@ check_eq overflow_events "$(J overflow "len([e for e in d if e['sport'] == $lpor
 # a TLP once each.
 lossy="(e['saddr'] == '192.0.2.1' and e['daddr'] == '192.0.2.2' and e['dport'] == 5001) or (e['saddr'] == '192.0.2.2' and e['sport'] == 5001)"
 check_eq retrans_events_backlog_syns "$(J retrans "len([e for e in d if e['dport'] == $lport and e['retrans_type'] == 'syn'])")" "$syn_bl"
-check_eq retrans_events_flow "$(J retrans "len([e for e in d if not ($lossy) and e['dport'] != $lport])")" 0
+check_eq retrans_events_flow "$(J retrans "len([e for e in d if not ($lossy) and e['dport'] != $lport and e['saddr'] not in ('127.0.0.1', '::1')])")" 0
 check_eq retrans_events_non_tlp "$(J retrans "len([e for e in d if ($lossy) and e['retrans_type'] != 'tlp'])")" "$((rtx - ($(tcpc retransmits-tlp) - tr0)))"
 check_eq retrans_events_tlp "$(J retrans "len([e for e in d if ($lossy) and e['retrans_type'] == 'tlp'])")" "$(($(tcpc loss-probes) - tlp0))"
 st=$("$SOCKTAP" status -j)
