@@ -33,12 +33,13 @@ CLI_SRCS := userspace/main.c userspace/nl.c userspace/json.c \
 	userspace/dropreason.c userspace/drop.c userspace/kfunc.c \
 	userspace/funcnl.c userspace/count.c userspace/cmd_funcs.c \
 	userspace/cmd_count.c userspace/usym.c userspace/stack.c \
-	userspace/cmd_stacks.c userspace/sizehist.c
+	userspace/cmd_stacks.c userspace/sizehist.c userspace/fetch.c \
+	userspace/prom.c userspace/cmd_metrics.c
 CLI_HDRS := $(wildcard userspace/*.h) include/uapi/linux/socktap.h
 UNIT_TESTS := tests/unit/test_json tests/unit/test_util tests/unit/test_fmt \
 	tests/unit/test_hist tests/unit/test_proc tests/unit/test_tcp \
 	tests/unit/test_drop tests/unit/test_kfunc tests/unit/test_stack \
-	tests/unit/test_usym
+	tests/unit/test_usym tests/unit/test_prom
 
 .PHONY: all module cli unit check lint demo deps clean
 
@@ -114,6 +115,10 @@ tests/unit/test_usym: tests/unit/test_usym.c userspace/usym.c userspace/usym.h \
 	@$(PKG_CONFIG) --exists libdw || { echo "$(DW_MISSING)"; exit 1; }
 	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_usym.c userspace/usym.c \
 		$(DW_LIBS)
+
+tests/unit/test_prom: tests/unit/test_prom.c userspace/prom.c userspace/prom.h \
+		tests/unit/unit.h
+	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_prom.c userspace/prom.c
 
 # A CLI that speaks another netlink version: the guest tests check that it
 # refuses the module with a clear message.

@@ -45,6 +45,10 @@ dv=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 if [ "$dv" = "$v" ]; then pass host/dkms_version; else fail host/dkms_version "dkms.conf says '$dv', VERSION '$v'"; fi
 cv=$(userspace/socktap -V)
 if [ "$cv" = "socktap $v" ]; then pass host/cli_version; else fail host/cli_version "got '$cv'"; fi
+cl=$(dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null)
+if [ "${cl%-*}" = "$v" ]; then pass host/deb_version; else fail host/deb_version "debian/changelog says '$cl', VERSION '$v'"; fi
+# socktap(8) and the bash completion against the CLI's -h and the module.
+count < <(tests/man-check.sh)
 
 # sparse and checkpatch: any finding fails.
 if [ -z "${SKIP_LINT:-}" ]; then
@@ -93,6 +97,15 @@ for k in $KERNELS; do
 		pass "$k/vm_completed"
 	else
 		fail "$k/vm_completed" "vm.sh exit $rc: $(grep -v '^PASS\|^FAIL' "$BUILD/$k.guest.log" | tail -5 | tr '\n' ' ')"
+	fi
+	# A machine that does not mount debugfs: netlink only.
+	if [ -z "$GUEST_TESTS" ]; then
+		rc=0
+		scripts/vm.sh --kernel "$k" --timeout 300 --append socktap_nodebugfs -- \
+			"$ROOT/tests/guest/nodebugfs.sh" "$k" "$out/socktap.ko" "$ROOT/userspace/socktap" \
+			> "$BUILD/$k.nodebugfs.log" 2>&1 || rc=$?
+		count < "$BUILD/$k.nodebugfs.log"
+		[ $rc -le 1 ] || fail "$k/nodebugfs/vm_completed" "vm.sh exit $rc"
 	fi
 	# DKMS against the same headers, and its module booted.
 	dk=$(scripts/dkms.sh test "$k" 2>&1) ||

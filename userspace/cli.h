@@ -26,6 +26,7 @@ int cmd_reset(int argc, char **argv, struct st_opts *o);
 int cmd_funcs(int argc, char **argv, struct st_opts *o);
 int cmd_count(int argc, char **argv, struct st_opts *o);
 int cmd_stacks(int argc, char **argv, struct st_opts *o);
+int cmd_metrics(int argc, char **argv, struct st_opts *o);
 
 /* Parses -h/-j for a subcommand; returns -1 to continue, else an exit code. */
 int st_common_opts(int argc, char **argv, struct st_opts *o,

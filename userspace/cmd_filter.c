@@ -113,12 +113,13 @@ int cmd_filter(int argc, char **argv, struct st_opts *o)
 static void reset_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: socktap reset [-h]\n"
+		"usage: socktap reset [-j] [-h]\n"
 		"\n"
 		"Empty the module's process table, histograms, TCP counters and\n"
 		"listener table (CAP_NET_ADMIN); top, hist, tcp and backlog then\n"
 		"count from zero.  The socket table follows live sockets and stays.\n"
 		"\n"
+		"  -j   JSON output: {\"reset\": true}\n"
 		"  -h   this help\n");
 }
 

@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <netlink/attr.h>
-#include <netlink/genl/genl.h>
-
 #include "cli.h"
+#include "fetch.h"
 #include "fmt.h"
 #include "hist.h"
 #include "loop.h"
@@ -58,45 +56,6 @@ static void usage(FILE *out)
 		"process, -d SEC what happens during SEC seconds.  -j: one JSON\n"
 		"object {\"processes\":[{\"pid\",\"comm\",\"histograms\":[{\"name\",\n"
 		"\"unit\",\"count\",\"sum\",\"buckets\"}]}]}.\n");
-}
-
-static int st_hist_cb(struct nlattr **tb, void *arg)
-{
-	struct st_hist *h = arg;
-	size_t len;
-
-	if (!tb[SOCKTAP_A_HIST_BUCKETS]) {
-		fprintf(stderr, "socktap: histogram reply without buckets\n");
-		return ST_EXIT_ERROR;
-	}
-	if (tb[SOCKTAP_A_HIST_NAME])
-		st_nla_strcpy(h->name, sizeof(h->name), tb[SOCKTAP_A_HIST_NAME]);
-	/* Older modules only had nanoseconds and did not say. */
-	if (tb[SOCKTAP_A_HIST_UNIT])
-		st_nla_strcpy(h->unit, sizeof(h->unit), tb[SOCKTAP_A_HIST_UNIT]);
-	len = (size_t)nla_len(tb[SOCKTAP_A_HIST_BUCKETS]);
-	if (len > sizeof(h->b))
-		len = sizeof(h->b);
-	memset(h->b, 0, sizeof(h->b));
-	memcpy(h->b, nla_data(tb[SOCKTAP_A_HIST_BUCKETS]), len);
-	if (tb[SOCKTAP_A_HIST_SUM])
-		h->sum = st_nla_uint(tb[SOCKTAP_A_HIST_SUM]);
-	st_hist_recount(h);
-	return 0;
-}
-
-static int st_put_hist_id(struct nl_msg *msg, void *arg)
-{
-	return nla_put_u32(msg, SOCKTAP_A_HIST_ID, *(unsigned int *)arg);
-}
-
-static int st_hist_fetch(struct st_nl *nl, unsigned int id, struct st_hist *h)
-{
-	memset(h, 0, sizeof(*h));
-	h->id = id;
-	snprintf(h->name, sizeof(h->name), "%s", st_hist_id_name(id));
-	return st_nl_call(nl, SOCKTAP_CMD_HIST_GET, 0, st_put_hist_id, &id,
-			  st_hist_cb, h);
 }
 
 static int st_hist_fetch_all(struct st_nl *nl, const unsigned int *ids,
@@ -178,56 +137,6 @@ static void st_hist_argv_per_process(int argc, char **argv)
 			i++;
 		}
 	}
-}
-
-static int st_size_proc_cb(struct nlmsghdr *nlh, struct nlattr **tb,
-			   void *arg)
-{
-	struct genlmsghdr *gh = nlmsg_data(nlh);
-	struct nlattr *h[SOCKTAP_A_MAX + 1];
-	struct st_size_list *l = arg;
-	char comm[64] = "", name[64];
-	struct st_size_proc *p;
-	struct nlattr *a;
-	int rem, slot;
-
-	if (!tb[SOCKTAP_A_PROC_PID]) {
-		fprintf(stderr, "socktap: size record without a pid\n");
-		return ST_EXIT_ERROR;
-	}
-	if (tb[SOCKTAP_A_PROC_COMM])
-		st_nla_strcpy(comm, sizeof(comm), tb[SOCKTAP_A_PROC_COMM]);
-	p = st_size_add(l, (uint32_t)st_nla_uint(tb[SOCKTAP_A_PROC_PID]), comm);
-	if (!p) {
-		fprintf(stderr, "socktap: out of memory\n");
-		return ST_EXIT_ERROR;
-	}
-	/* tb keeps the last SOCKTAP_A_SIZE_HIST only: walk them all. */
-	nla_for_each_attr(a, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0), rem) {
-		if (nla_type(a) != SOCKTAP_A_SIZE_HIST ||
-		    nla_parse_nested(h, SOCKTAP_A_MAX, a, NULL) < 0 ||
-		    !h[SOCKTAP_A_HIST_ID] || !h[SOCKTAP_A_HIST_BUCKETS])
-			continue;
-		/* A histogram this CLI does not know yet: left out. */
-		slot = st_size_slot((unsigned int)st_nla_uint(h[SOCKTAP_A_HIST_ID]));
-		if (slot < 0)
-			continue;
-		name[0] = '\0';
-		if (h[SOCKTAP_A_HIST_NAME])
-			st_nla_strcpy(name, sizeof(name), h[SOCKTAP_A_HIST_NAME]);
-		st_size_set(p, slot, name, nla_data(h[SOCKTAP_A_HIST_BUCKETS]),
-			    (size_t)nla_len(h[SOCKTAP_A_HIST_BUCKETS]),
-			    h[SOCKTAP_A_HIST_SUM] ?
-			    st_nla_uint(h[SOCKTAP_A_HIST_SUM]) : 0);
-	}
-	return 0;
-}
-
-static int st_size_fetch(struct st_nl *nl, struct st_size_list *l)
-{
-	l->n = 0;
-	return st_nl_call_raw(nl, SOCKTAP_CMD_SIZE_GET, 1, NULL, NULL,
-			      st_size_proc_cb, l);
 }
 
 static int st_hist_sizes(struct st_opts *o, const struct st_filter *f,

@@ -14,13 +14,14 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: socktap probe [-j] [-h] list [NAME]\n"
-		"       socktap probe [-h] enable|disable NAME\n"
+		"       socktap probe [-j] [-h] enable|disable NAME\n"
 		"\n"
 		"list      the probe points (or one), as in 'socktap status'\n"
 		"enable    attach a probe point (needs CAP_NET_ADMIN)\n"
 		"disable   detach a probe point; its counters stop (needs CAP_NET_ADMIN)\n"
 		"\n"
-		"  -j   JSON output\n"
+		"  -j   JSON output: list an array of probe objects, enable and\n"
+		"       disable the probe's new state as one object\n"
 		"  -h   this help\n");
 }
 

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <netlink/attr.h>
 
@@ -26,7 +27,8 @@ static void usage(FILE *out)
 		"(socktap count) against count_max and the stack table and session\n"
 		"(socktap stacks).\n"
 		"\n"
-		"  -j   JSON output\n"
+		"  -j   JSON output; its \"json_schema\" is the version of every command's\n"
+		"       JSON (keys are only added; a removed or changed key bumps it)\n"
 		"  -h   this help\n");
 }
 
@@ -85,6 +87,40 @@ static int st_status_counters_text(const struct st_status *s)
 	return n;
 }
 
+/*
+ * The module's debugfs files are a convenience for `cat`; everything the
+ * CLI shows comes over netlink.  Say when they are not there, and why.
+ */
+#define ST_DEBUGFS_DIR "/sys/kernel/debug/socktap"
+
+static int st_debugfs_present(void)
+{
+	return access(ST_DEBUGFS_DIR, F_OK) == 0;
+}
+
+static void st_debugfs_text(void)
+{
+	FILE *f;
+	char line[512];
+	int mounted = 0;
+
+	if (st_debugfs_present()) {
+		printf("debugfs: " ST_DEBUGFS_DIR "\n");
+		return;
+	}
+	f = fopen("/proc/mounts", "re");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (strstr(line, " debugfs "))
+				mounted = 1;
+		fclose(f);
+	}
+	if (mounted)
+		printf("debugfs: " ST_DEBUGFS_DIR " not visible (no permission, or locked down): netlink only\n");
+	else
+		printf("debugfs: not mounted, so " ST_DEBUGFS_DIR " is unavailable: netlink only (mount -t debugfs none /sys/kernel/debug)\n");
+}
+
 static void st_status_text(const struct st_status *s,
 			   const struct st_probe_list *l)
 {
@@ -101,6 +137,7 @@ static void st_status_text(const struct st_status *s,
 	       by_state[SOCKTAP_STATE_STANDBY],
 	       by_state[SOCKTAP_STATE_UNAVAILABLE],
 	       by_state[SOCKTAP_STATE_DISABLED], by_state[SOCKTAP_STATE_FAILED]);
+	st_debugfs_text();
 	putchar('\n');
 	if (st_status_counters_text(s))
 		putchar('\n');
@@ -197,6 +234,9 @@ static int st_status_json(const struct st_status *s,
 	json_kv_string(&j, "version", s->version);
 	json_kv_string(&j, "kernel", s->krelease);
 	json_kv_uint(&j, "genl_version", s->genl_version);
+	json_kv_uint(&j, "json_schema", ST_JSON_SCHEMA);
+	json_key(&j, "debugfs");
+	json_bool(&j, st_debugfs_present());
 	st_status_counters_json(&j, s);
 	json_key(&j, "probes");
 	json_begin_array(&j);

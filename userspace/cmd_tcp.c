@@ -3,13 +3,10 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include <netlink/attr.h>
-
 #include "cli.h"
+#include "fetch.h"
 #include "fmt.h"
 #include "loop.h"
-#include "nl.h"
-#include "tcpstat.h"
 
 static void usage(FILE *out)
 {
@@ -41,25 +38,6 @@ static void usage(FILE *out)
 		"             ends the wait early and prints what was counted)\n"
 		"  -j         one JSON object: {\"accept-established\": N, ...}\n"
 		"  -h         this help\n");
-}
-
-static int st_tcp_cb(struct nlattr **tb, void *arg)
-{
-	struct st_tcp_counters *t = arg;
-	struct nlattr *a = tb[SOCKTAP_A_TCP_COUNTERS];
-
-	if (!a) {
-		fprintf(stderr, "socktap: TCP counter reply without counters\n");
-		return ST_EXIT_ERROR;
-	}
-	st_tcp_counters_parse(t, nla_data(a), (size_t)nla_len(a));
-	return 0;
-}
-
-static int st_tcp_fetch(struct st_nl *nl, struct st_tcp_counters *t)
-{
-	st_tcp_counters_parse(t, NULL, 0);
-	return st_nl_call(nl, SOCKTAP_CMD_TCP_GET, 0, NULL, NULL, st_tcp_cb, t);
 }
 
 static int st_tcp_show(struct st_opts *o, const struct st_tcp_counters *t)

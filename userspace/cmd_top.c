@@ -8,10 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <netlink/attr.h>
-#include <netlink/genl/genl.h>
-
 #include "cli.h"
+#include "fetch.h"
 #include "json.h"
 #include "fmt.h"
 #include "loop.h"
@@ -58,86 +56,10 @@ struct st_top {
 	int screens;		/* printed so far */
 };
 
-static unsigned int st_clamp(uint64_t v, unsigned int max)
-{
-	return v < max ? (unsigned int)v : max - 1;
-}
-
-static void st_io_from_attrs(struct st_proc *p, struct nlattr *nest)
-{
-	struct nlattr *tb[SOCKTAP_A_MAX + 1];
-	unsigned int proto = SOCKTAP_PROTO_OTHER, fam = SOCKTAP_FAMILY_OTHER;
-	struct st_io *io;
-
-	if (nla_parse_nested(tb, SOCKTAP_A_MAX, nest, NULL) < 0)
-		return;
-	if (tb[SOCKTAP_A_IO_PROTO])
-		proto = st_clamp(st_nla_uint(tb[SOCKTAP_A_IO_PROTO]),
-				 __SOCKTAP_PROTO_MAX);
-	if (tb[SOCKTAP_A_IO_FAMILY])
-		fam = st_clamp(st_nla_uint(tb[SOCKTAP_A_IO_FAMILY]),
-			       __SOCKTAP_FAMILY_MAX);
-	io = &p->io[proto][fam];
-	p->io_mask |= ST_IO_BIT(proto, fam);
-	if (tb[SOCKTAP_A_IO_SENDS])
-		io->sends += st_nla_uint(tb[SOCKTAP_A_IO_SENDS]);
-	if (tb[SOCKTAP_A_IO_SEND_BYTES])
-		io->send_bytes += st_nla_uint(tb[SOCKTAP_A_IO_SEND_BYTES]);
-	if (tb[SOCKTAP_A_IO_RECVS])
-		io->recvs += st_nla_uint(tb[SOCKTAP_A_IO_RECVS]);
-	if (tb[SOCKTAP_A_IO_RECV_BYTES])
-		io->recv_bytes += st_nla_uint(tb[SOCKTAP_A_IO_RECV_BYTES]);
-}
-
-static uint64_t st_get(struct nlattr **tb, int attr)
-{
-	return tb[attr] ? st_nla_uint(tb[attr]) : 0;
-}
-
-static int st_proc_cb(struct nlmsghdr *nlh, struct nlattr **tb, void *arg)
-{
-	struct genlmsghdr *gh = nlmsg_data(nlh);
-	struct st_proc_list *l = arg;
-	struct st_proc p;
-	struct nlattr *a;
-	int rem;
-
-	memset(&p, 0, sizeof(p));
-	if (!tb[SOCKTAP_A_PROC_PID]) {
-		fprintf(stderr, "socktap: process record without a pid\n");
-		return ST_EXIT_ERROR;
-	}
-	p.pid = (uint32_t)st_get(tb, SOCKTAP_A_PROC_PID);
-	p.uid = (uint32_t)st_get(tb, SOCKTAP_A_PROC_UID);
-	p.netns = (uint32_t)st_get(tb, SOCKTAP_A_PROC_NETNS);
-	if (tb[SOCKTAP_A_PROC_COMM])
-		st_nla_strcpy(p.comm, sizeof(p.comm), tb[SOCKTAP_A_PROC_COMM]);
-	p.connect_ok = st_get(tb, SOCKTAP_A_PROC_CONNECT_OK);
-	p.connect_inprogress = st_get(tb, SOCKTAP_A_PROC_CONNECT_INPROGRESS);
-	p.connect_refused = st_get(tb, SOCKTAP_A_PROC_CONNECT_REFUSED);
-	p.connect_error = st_get(tb, SOCKTAP_A_PROC_CONNECT_ERROR);
-	p.accepts = st_get(tb, SOCKTAP_A_PROC_ACCEPTS);
-	p.created = st_get(tb, SOCKTAP_A_PROC_CREATED);
-	p.closed = st_get(tb, SOCKTAP_A_PROC_CLOSED);
-	/* Our own netlink reads would show up on every screen. */
-	if (p.pid == (uint32_t)getpid())
-		return 0;
-	/* tb keeps the last SOCKTAP_A_IO only: walk them all. */
-	nla_for_each_attr(a, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0), rem)
-		if (nla_type(a) == SOCKTAP_A_IO)
-			st_io_from_attrs(&p, a);
-	if (st_proc_push(l, &p)) {
-		fprintf(stderr, "socktap: out of memory\n");
-		return ST_EXIT_ERROR;
-	}
-	return 0;
-}
-
 static int st_top_fetch(struct st_nl *nl, struct st_proc_list *l)
 {
-	l->n = 0;
-	return st_nl_call_raw(nl, SOCKTAP_CMD_PROC_GET, 1, NULL, NULL,
-			      st_proc_cb, l);
+	/* Our own netlink reads would show up on every screen. */
+	return st_proc_fetch(nl, l, (uint32_t)getpid());
 }
 
 static void st_top_header(struct st_top *t, uint64_t real_ns, double secs)

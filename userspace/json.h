@@ -8,6 +8,13 @@
 
 #define JSON_MAX_DEPTH 16
 
+/*
+ * Version of the -j documents, userspace/JSON.md; "json_schema" in
+ * 'socktap status -j'.  Keys are only ever added: removing or changing
+ * one (its name, type or unit) bumps it.
+ */
+#define ST_JSON_SCHEMA 1
+
 struct json {
 	FILE *out;
 	int depth;

@@ -23,6 +23,7 @@ static const struct st_cmd st_cmds[] = {
 	{ "funcs", "kernel functions a kprobe can attach to, by glob", cmd_funcs },
 	{ "count", "calls per kernel function, by glob (funccount)", cmd_count },
 	{ "stacks", "kernel/user stacks of a function's calls, counted (stackcount)", cmd_stacks },
+	{ "metrics", "every counter and histogram for Prometheus (textfile collector)", cmd_metrics },
 };
 
 #define NCMDS (sizeof(st_cmds) / sizeof(st_cmds[0]))
