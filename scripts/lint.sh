@@ -11,6 +11,10 @@ cd "$ROOT"
 LINT_KERNELS=${LINT_KERNELS:-6.1 6.12}
 BUILD=${SOCKTAP_BUILD:-$ROOT/build}
 bad=0
+# kbuild's " CHECK file" lines prove sparse ran; `make -s lint` would pass
+# -s down through MAKEFLAGS and silence them, so the module builds here
+# start from a clean make environment.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 
 # shellcheck disable=SC2086
 scripts/kernels.sh fetch $LINT_KERNELS > /dev/null || exit 1
