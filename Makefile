@@ -81,7 +81,7 @@ tests/unit/test_proc: tests/unit/test_proc.c userspace/proc.c userspace/proc.h \
 tests/unit/test_tcp: tests/unit/test_tcp.c userspace/tcpstat.c userspace/tcpstat.h \
 		userspace/event.c userspace/event.h userspace/hist.c userspace/hist.h \
 		userspace/fmt.c userspace/fmt.h userspace/json.c userspace/util.c \
-		tests/unit/unit.h
+		tests/unit/unit.h tests/unit/render.h
 	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_tcp.c userspace/tcpstat.c \
 		userspace/event.c userspace/hist.c userspace/fmt.c userspace/json.c \
 		userspace/util.c
@@ -90,7 +90,7 @@ tests/unit/test_drop: tests/unit/test_drop.c userspace/ksym.c userspace/ksym.h \
 		userspace/dropreason.c userspace/dropreason.h userspace/drop.c \
 		userspace/drop.h userspace/event.c userspace/event.h \
 		userspace/fmt.c userspace/fmt.h userspace/json.c userspace/util.c \
-		tests/unit/unit.h
+		tests/unit/unit.h tests/unit/render.h
 	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_drop.c userspace/ksym.c \
 		userspace/dropreason.c userspace/drop.c userspace/event.c \
 		userspace/fmt.c userspace/json.c userspace/util.c
@@ -101,12 +101,12 @@ tests/bench/loadgen: tests/bench/loadgen.c
 
 tests/unit/test_kfunc: tests/unit/test_kfunc.c userspace/kfunc.c userspace/kfunc.h \
 		userspace/count.c userspace/count.h userspace/json.c \
-		userspace/util.c tests/unit/unit.h
+		userspace/util.c tests/unit/unit.h tests/unit/render.h
 	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_kfunc.c userspace/kfunc.c \
 		userspace/count.c userspace/json.c userspace/util.c
 
 tests/unit/test_stack: tests/unit/test_stack.c userspace/stack.c userspace/stack.h \
-		userspace/usym.h userspace/json.c tests/unit/unit.h
+		userspace/usym.h userspace/json.c tests/unit/unit.h tests/unit/render.h
 	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_stack.c userspace/stack.c \
 		userspace/json.c
 

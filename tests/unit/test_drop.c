@@ -15,32 +15,8 @@
 #include "dropreason.h"
 #include "event.h"
 #include "ksym.h"
+#include "render.h"
 #include "unit.h"
-
-#define RENDER(size, call) ({						\
-	static char out_[size];						\
-	FILE *f = fmemopen(out_, sizeof(out_), "w");			\
-									\
-	if (!f)								\
-		abort();						\
-	call;								\
-	fclose(f);							\
-	out_;								\
-})
-
-#define RENDER_JSON(size, call) ({					\
-	static char jout_[size];					\
-	FILE *f = fmemopen(jout_, sizeof(jout_), "w");			\
-	struct json j;							\
-									\
-	if (!f)								\
-		abort();						\
-	json_init(&j, f);						\
-	call;								\
-	json_finish(&j);						\
-	fclose(f);							\
-	jout_;								\
-})
 
 /* ---- kallsyms */
 

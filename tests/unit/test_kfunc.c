@@ -11,32 +11,8 @@
 
 #include "count.h"
 #include "kfunc.h"
+#include "render.h"
 #include "unit.h"
-
-#define RENDER(size, call) ({						\
-	static char out_[size];						\
-	FILE *f = fmemopen(out_, sizeof(out_), "w");			\
-									\
-	if (!f)								\
-		abort();						\
-	call;								\
-	fclose(f);							\
-	out_;								\
-})
-
-#define RENDER_JSON(size, call) ({					\
-	static char jout_[size];					\
-	FILE *f = fmemopen(jout_, sizeof(jout_), "w");			\
-	struct json j;							\
-									\
-	if (!f)								\
-		abort();						\
-	json_init(&j, f);						\
-	call;								\
-	json_finish(&j);						\
-	fclose(f);							\
-	jout_;								\
-})
 
 static const char kallsyms_text[] =
 	"0000000000000000 A fixed_percpu_data\n"

@@ -9,32 +9,8 @@
 #include <linux/socktap.h>
 
 #include "stack.h"
+#include "render.h"
 #include "unit.h"
-
-#define RENDER(size, call) ({						\
-	static char out_[size];						\
-	FILE *f = fmemopen(out_, sizeof(out_), "w");			\
-									\
-	if (!f)								\
-		abort();						\
-	call;								\
-	fclose(f);							\
-	out_;								\
-})
-
-#define RENDER_JSON(size, call) ({					\
-	static char jout_[size];					\
-	FILE *f = fmemopen(jout_, sizeof(jout_), "w");			\
-	struct json j;							\
-									\
-	if (!f)								\
-		abort();						\
-	json_init(&j, f);						\
-	call;								\
-	json_finish(&j);						\
-	fclose(f);							\
-	jout_;								\
-})
 
 /* Kernel: functions at 0x1000 steps from 0xffff0000, named k0, k1, ... */
 static const char *fake_ksym(void *arg, uint64_t addr, int ret, char *buf,

@@ -16,36 +16,12 @@
 #include "event.h"
 #include "fmt.h"
 #include "tcpstat.h"
+#include "render.h"
 #include "unit.h"
 
 static char sbuf[64];
 
 /* Everything a callback writes to a FILE, as one string. */
-#define RENDER(size, call) ({						\
-	static char out_[size];						\
-	FILE *f = fmemopen(out_, sizeof(out_), "w");			\
-									\
-	if (!f)								\
-		abort();						\
-	call;								\
-	fclose(f);							\
-	out_;								\
-})
-
-#define RENDER_JSON(size, call) ({					\
-	static char jout_[size];					\
-	FILE *f = fmemopen(jout_, sizeof(jout_), "w");			\
-	struct json j;							\
-									\
-	if (!f)								\
-		abort();						\
-	json_init(&j, f);						\
-	call;								\
-	json_finish(&j);						\
-	fclose(f);							\
-	jout_;								\
-})
-
 static const char *state(unsigned int s)
 {
 	return st_tcp_state_name(s, sbuf, sizeof(sbuf));
