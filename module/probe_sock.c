@@ -50,7 +50,7 @@ static void st_ev_task(struct st_event *ev)
 {
 	ev->pid = current->tgid;
 	ev->uid = from_kuid_munged(&init_user_ns, current_uid());
-	get_task_comm(ev->comm, current);
+	st_current_comm(ev->comm);
 }
 
 /* ---- connect(): inet_stream_connect (TCP) and inet_dgram_connect (UDP) */

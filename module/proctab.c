@@ -12,6 +12,7 @@
 
 #include "kvtab.h"
 #include "proctab.h"
+#include "socktap.h"
 
 static unsigned int proc_capacity = 1024;
 module_param(proc_capacity, uint, 0444);
@@ -50,7 +51,7 @@ void st_proc_meta_fill(struct st_proc_meta *m)
 	m->uid = from_kuid_munged(&init_user_ns, current_uid());
 	/* nsproxy is NULL only for an exiting task. */
 	m->netns = ns ? ns->net_ns->ns.inum : 0;
-	get_task_comm(m->comm, current);
+	st_current_comm(m->comm);
 }
 
 struct st_proc_ctr __percpu *st_proc_ctr(void)

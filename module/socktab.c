@@ -20,6 +20,7 @@
 #include <linux/vmalloc.h>
 
 #include "socktab.h"
+#include "socktap.h"
 
 static unsigned int sock_capacity = 16384;
 module_param(sock_capacity, uint, 0444);
@@ -123,7 +124,7 @@ static void st_entry_init(struct st_sock *e, u64 now, bool fresh)
 	WRITE_ONCE(e->flags, fresh ? BIT(ST_SK_CREATED) : 0);
 	e->tgid = current->tgid;
 	e->uid = from_kuid_munged(&init_user_ns, current_uid());
-	get_task_comm(e->comm, current);
+	st_current_comm(e->comm);
 }
 
 struct st_sock *st_sock_track(const struct sock *sk, u64 now, bool fresh)

@@ -7,6 +7,8 @@
 
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/string.h>
 #include <linux/tracepoint.h>
 #include <linux/types.h>
 #include <uapi/linux/socktap.h>
@@ -73,6 +75,17 @@ struct st_probe_family {
 	{ .name = #_target, .target = #_target, .group = _group, \
 	  .fallback = true, .kind = SOCKTAP_PROBE_KRETPROBE, \
 	  .entry_handler = _entry, .ret_handler = _ret, .data_size = _size }
+
+/*
+ * The current task's name, for probe context: get_task_comm() takes the
+ * task lock on older kernels (a deadlock when the probed code holds it, a
+ * sleeping lock on PREEMPT_RT), so copy without it, as BPF's
+ * bpf_get_current_comm() does; a rename racing with it may be torn.
+ */
+static __always_inline void st_current_comm(char buf[TASK_COMM_LEN])
+{
+	strscpy_pad(buf, current->comm, TASK_COMM_LEN);
+}
 
 /* Handlers count themselves first: one per-CPU add, no shared state. */
 static __always_inline void st_hit(struct st_probe *p)

@@ -29,6 +29,7 @@
 
 #include "compat.h"
 #include "kvtab.h"
+#include "socktap.h"
 #include "stacks.h"
 
 static unsigned int stack_capacity = 1024;
@@ -165,7 +166,7 @@ static int st_stack_pre(struct kprobe *kp, struct pt_regs *regs)
 		row->nk = m->nk;
 		row->nu = m->nu;
 		if (m->tgid)
-			get_task_comm(row->comm, current);
+			st_current_comm(row->comm);
 		memcpy(row->frames, m->frames,
 		       (m->nk + m->nu) * sizeof(m->frames[0]));
 		st_kvtab_publish(row);
