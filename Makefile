@@ -158,17 +158,20 @@ clean:
 # Packaging.
 # make deb           Debian packages socktap-dkms and socktap in build/deb/
 #                    (dpkg-buildpackage from a clean copy of the tree; lintian)
-# make deb-test      as root: install them into a bookworm root, DKMS-build
-#                    the module for a matrix kernel (KERNEL=6.1), use the CLI
+# make deb-test      as root: the README's install section followed in a
+#                    fresh bookworm root (packages and source install, DKMS
+#                    for a matrix kernel: KERNEL=6.1), then used and removed
 # make man-check     socktap(8) and the bash completion against the CLI's -h,
 #                    module/debugfs.c and the module parameters
 # make dkms-install  as root: the module through DKMS for the running kernel
-.PHONY: deb deb-test man-check dkms-install
+# make install       the CLI, socktap(8) and the bash completion under
+#                    $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall
+.PHONY: deb deb-test man-check dkms-install install uninstall
 
 deb:
 	scripts/deb.sh
 
-deb-test: deb
+deb-test:
 	scripts/deb-test.sh $(or $(KERNEL),6.1)
 
 man-check: cli
@@ -176,3 +179,18 @@ man-check: cli
 
 dkms-install:
 	scripts/dkms.sh install
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+
+install: cli
+	install -D -m 0755 userspace/socktap $(DESTDIR)$(SBINDIR)/socktap
+	install -D -m 0644 userspace/socktap.8 $(DESTDIR)$(MANDIR)/man8/socktap.8
+	install -D -m 0644 userspace/socktap.bash-completion \
+		$(DESTDIR)$(COMPLETIONDIR)/socktap
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/socktap $(DESTDIR)$(MANDIR)/man8/socktap.8 \
+		$(DESTDIR)$(COMPLETIONDIR)/socktap

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make deb-test: install the packages of `make deb` into a minimal Debian
-# bookworm root and use them, as root.
+# make deb-test: follow the README's install section word for word in a
+# fresh Debian bookworm root, as a new user on a fresh machine would, and
+# use what it installed.  As root.
 #
 #   scripts/deb-test.sh [SERIES]     (default 6.1: a kernel of the matrix)
 #
@@ -11,22 +12,20 @@
 # lists are refreshed when a day old, and apt's downloads are kept in
 # $SOCKTAP_CACHE/deb-root/archives.  Each run gets a fresh root over it
 # (overlayfs with the upper layer in build/deb-test/; a copy without
-# overlayfs) in a private mount namespace, SERIES' unpacked kernel
-# (scripts/kernels.sh fetch) bound in read-only at its own path, and runs
-# scripts/deb-test-root.sh there:
-#   apt-get install the Depends of the kernel's headers packages (gcc-12,
-#   pahole...: what linux-headers-KVER would bring on a real system)
-#   apt-get install ./socktap-dkms_*.deb ./socktap_*.deb (pulls dkms, gcc...)
-#   dkms build socktap/VERSION -k KVER --kernelsourcedir KDIR, dkms status,
-#   the module's vermagic and version, dkms install
-#   socktap -V; socktap status (exit 3, "module is not loaded": this host
-#   cannot load modules, and the CLI must say so)
-#   the man page, the bash completion, the modules-load.d example
-#   apt-get purge (prerm: dkms remove)
+# overlayfs) in a private mount namespace, the source tree copied to
+# /root/socktap (git's tracked and new files, like a clone), and the
+# README's two install blocks (between the install-deb and install-src
+# markers) extracted to scripts.  scripts/deb-test-root.sh runs them there
+# and checks the result: DKMS built and installed the module for SERIES'
+# kernel (whose linux-headers package the README's apt-get installs), the
+# CLI, man page, completion and example work, purge and `make uninstall`
+# remove them.  The one thing faked: `uname -r` answers SERIES' release,
+# since the root runs on the host's kernel.
 # Prints "PASS name" / "FAIL name: why" lines like tests/run.sh; exit status
 # 1 when anything failed, 2 when the test could not run.  Logs in
-# build/deb-test/ (and the run's root layer, after a failure).  SOCKTAP_OFFLINE=1: no debootstrap, no apt-get update
-# (apt-get install still needs the packages in the archives cache).
+# build/deb-test/ (and the run's root layer, after a failure).
+# SOCKTAP_OFFLINE=1: no debootstrap, no apt-get update (apt-get install
+# still needs the packages in the archives cache).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,28 +35,21 @@ DR=$CACHE/deb-root
 BASE=$DR/base
 ARCHIVES=$DR/archives
 W=$ROOT/build/deb-test
-DEBS=$ROOT/build/deb
 SUITE=bookworm
 OFFLINE=${SOCKTAP_OFFLINE:-0}
 
 die() { echo "deb-test.sh: $*" >&2; exit 2; }
 log() { echo "deb-test.sh: $*" >&2; }
 
-# chroot_run ROOT KROOT CMD...: CMD in the chroot ROOT with /dev, /proc,
-# apt's archives and (unless KROOT is empty) the kernel tree, read-only at
-# its own path, bound in.  Only ever called in a private mount namespace
+# chroot_run ROOT CMD...: CMD in the chroot ROOT with /dev, /proc and
+# apt's archives bound in.  Only ever called in a private mount namespace
 # (the --ns modes below), so nothing stays mounted whatever happens.
 chroot_run() {
-	local r=$1 kroot=$2
-	shift 2
+	local r=$1
+	shift
 	mount --bind /dev "$r/dev"
 	mount -t proc proc "$r/proc"
 	mount --bind "$ARCHIVES" "$r/var/cache/apt/archives"
-	if [[ -n $kroot ]]; then
-		mkdir -p "$r$kroot"
-		mount --bind "$kroot" "$r$kroot"
-		mount -o remount,bind,ro "$r$kroot"
-	fi
 	chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME=/root LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
 		${http_proxy:+"http_proxy=$http_proxy"} ${https_proxy:+"https_proxy=$https_proxy"} "$@"
@@ -75,7 +67,7 @@ case ${1:-} in
 --ns-update)
 	cp /etc/resolv.conf "$BASE/etc/resolv.conf" 2> /dev/null || true
 	host_apt_conf > "$BASE/etc/apt/apt.conf.d/90socktap-host"
-	chroot_run "$BASE" '' apt-get -q update
+	chroot_run "$BASE" apt-get -q update
 	exit
 	;;
 --ns-run)
@@ -87,13 +79,13 @@ case ${1:-} in
 		r=$W/copy
 		cp -a "$BASE" "$r"
 	fi
-	mkdir -p "$r/tmp/debs"
-	cp "$DKMS_DEB" "$CLI_DEB" "$ROOT/scripts/deb-test-root.sh" "$r/tmp/debs/"
+	mkdir -p "$r/tmp/debs" "$r/root/socktap"
+	cp "$W/install-deb.sh" "$W/install-src.sh" "$ROOT/scripts/deb-test-root.sh" "$r/tmp/debs/"
+	tar -xf "$W/src.tar" -C "$r/root/socktap"
 	cp /etc/resolv.conf "$r/etc/resolv.conf" 2> /dev/null || true
 	host_apt_conf > "$r/etc/apt/apt.conf.d/90socktap-host"
 	rc=0
-	chroot_run "$r" "$KROOT" /bin/sh -c 'cd /tmp/debs && exec /bin/bash ./deb-test-root.sh "$@"' \
-		deb-test-root "$VERSION" "$KVER" "$KDIR" "${DKMS_DEB##*/}" "${CLI_DEB##*/}" "$KDEPS" || rc=$?
+	chroot_run "$r" /bin/bash /tmp/debs/deb-test-root.sh "$VERSION" "$KVER" || rc=$?
 	cp "$r"/tmp/*.log "$W/" 2> /dev/null || true
 	exit $rc
 	;;
@@ -105,31 +97,16 @@ T0=$SECONDS
 for t in debootstrap unshare chroot mount flock apt-config; do
 	command -v "$t" > /dev/null || die "$t missing (scripts/deps.sh)"
 done
-shopt -s nullglob
-dkms_debs=("$DEBS"/socktap-dkms_"$VERSION"-*_all.deb)
-cli_debs=("$DEBS"/socktap_"$VERSION"-*_*.deb)
-shopt -u nullglob
-((${#dkms_debs[@]} == 1 && ${#cli_debs[@]} == 1)) ||
-	die "want one socktap-dkms and one socktap .deb of $VERSION in $DEBS (make deb)"
-export DKMS_DEB=${dkms_debs[0]} CLI_DEB=${cli_debs[0]}
-
-# The kernel whose unpacked headers DKMS builds against.
+# The kernel whose linux-headers package the README installs: the newest
+# of SERIES, as scripts/kernels.sh resolves it.
 if ! env=$("$ROOT/scripts/kernels.sh" env "$SERIES" 2> /dev/null); then
 	log "fetching kernel $SERIES"
 	"$ROOT/scripts/kernels.sh" fetch "$SERIES" > /dev/null || die "kernels.sh fetch $SERIES failed"
 	env=$("$ROOT/scripts/kernels.sh" env "$SERIES") || die "kernel $SERIES not available"
 fi
 eval "$env"
-[[ -z ${KCHROOT:-} ]] || die "kernel $SERIES builds in a ${KSUITE:-newer} chroot, not on bookworm: pick 5.10, 6.1, 6.12 or 6.12-rt"
-[[ -d $KDIR ]] || die "$KDIR missing (scripts/kernels.sh fetch $SERIES)"
-# On a real system the headers' packages bring what building against them
-# needs (gcc-12; pahole for module BTF on 6.12...): their Depends, less
-# the kernel's own packages, are installed in the root first.
-KDEPS=$(for d in "$CACHE/kernels/$SERIES"/debs/linux-headers-*.deb "$CACHE/kernels/$SERIES"/debs/linux-kbuild-*.deb; do
-	[[ -f $d ]] && dpkg-deb -f "$d" Depends
-done | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/:any//; s/[[:space:]]//g' |
-	grep -vE '^linux-(headers|image|kbuild)-' | grep . | sort -u | tr '\n' ' ') || true
-export KROOT KDIR KVER VERSION ROOT W BASE ARCHIVES KDEPS
+[[ -z ${KCHROOT:-} ]] || die "kernel $SERIES is built in a ${KSUITE:-newer} chroot, not on bookworm: pick 5.10, 6.1, 6.12 or 6.12-rt"
+export KVER VERSION ROOT W BASE ARCHIVES
 
 # The mirror and keyring, resolved as scripts/kernels.sh does.
 mirror_env=$("$ROOT/scripts/kernels.sh" mirror) || die "kernels.sh mirror failed"
@@ -177,19 +154,31 @@ fi
 
 # -------------------------------------------------------------- the run ---
 
-rm -rf "$W/upper" "$W/work" "$W/root" "$W/copy" "$W"/*.log
+rm -rf "$W/upper" "$W/work" "$W/root" "$W/copy" "$W"/*.log "$W"/*.sh "$W/src.tar"
 mkdir -p "$W/upper" "$W/work" "$W/root"
-# The kernel tree must not change under the run: kernels.sh fetch takes
-# this lock exclusively.
-exec 9> "$CACHE/.lock"
-flock -s 9
+# The README's blocks, as written.
+for b in install-deb install-src; do
+	sed -n "/^<!-- $b:begin -->/,/^<!-- $b:end -->/p" "$ROOT/README.md" |
+		sed '/^<!--/d; /^```/d' > "$W/$b.sh"
+	[[ -s $W/$b.sh ]] || die "no $b block in README.md"
+done
+# The source as a clone has it: tracked and new files, nothing ignored.
+(
+	cd "$ROOT"
+	if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+		git ls-files -z --cached --others --exclude-standard |
+			while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+			tar -cf "$W/src.tar" --null --no-recursion -T -
+	else
+		tar -cf "$W/src.tar" --exclude=./build --exclude='*.o' --exclude='*.ko' .
+	fi
+)
 t=$SECONDS
 rc=0
 unshare -m --propagation private -- "$0" --ns-run > "$W/test.log" 2>&1 || rc=$?
-flock -u 9
 
 grep -E '^(PASS|FAIL) ' "$W/test.log" || true
-if ! grep -q '^PASS deb/apt_install' "$W/test.log"; then
+if ! grep -q '^PASS deb/readme_deb' "$W/test.log"; then
 	echo "FAIL deb/run: exit $rc: $(grep -vE '^(PASS|FAIL|#) ' "$W/test.log" | tail -3 | tr '\n' ' ')"
 	rc=1
 fi

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: host unit tests, then for each kernel of the matrix: fetch,
-# build with W=1, boot under QEMU and run tests/guest/ inside it, then
-# build and install through DKMS and boot that module (scripts/dkms.sh).
+# make check: host unit tests, lint, the Debian packages and the README's
+# install section (scripts/deb.sh, scripts/deb-test.sh), then for each
+# kernel of the matrix: fetch, build with W=1, boot under QEMU and run
+# tests/guest/ inside it, then build and install through DKMS and boot that
+# module (scripts/dkms.sh).  SKIP_LINT=1, SKIP_DEB=1 leave those out.
 #
 #   KERNELS="6.1 7.3" tests/run.sh        a subset of the matrix
 #   GUEST_TESTS="load hits" tests/run.sh  a subset of the guest tests
@@ -63,6 +65,21 @@ fi
 # shellcheck disable=SC2086
 if ! scripts/kernels.sh fetch $KERNELS > "$BUILD/fetch.log" 2>&1; then
 	fail fetch "scripts/kernels.sh fetch failed: $(tail -3 "$BUILD/fetch.log")"
+fi
+
+# 3. The Debian packages (lintian), and the README's install section
+# followed in a fresh bookworm root for the 6.1 kernel (needs root).
+if [ -z "$GUEST_TESTS" ] && [ -z "${SKIP_DEB:-}" ] && [[ " $KERNELS " == *" 6.1 "* ]]; then
+	if LINTIAN=1 scripts/deb.sh > "$BUILD/deb.log" 2>&1; then
+		pass host/deb_lintian
+	else
+		fail host/deb_lintian "$(grep -E '^deb.sh:|E:' "$BUILD/deb.log" | tail -3 | tr '\n' ' ')"
+	fi
+	dt=$(scripts/deb-test.sh 6.1 2> "$BUILD/deb-test.log")
+	rc=$?
+	count <<< "$dt"
+	[ $rc -eq 0 ] || grep -q '^FAIL ' <<< "$dt" ||
+		fail host/deb_test "exit $rc: $(tail -3 "$BUILD/deb-test.log" | tr '\n' ' ')"
 fi
 
 for k in $KERNELS; do
