@@ -5,6 +5,8 @@
 #                 (KERNELS="6.1 7.3" for a subset)
 # make lint       sparse + checkpatch on module/
 # make demo       boot a Debian kernel, load socktap, make traffic, show it
+# make bench      overhead (vs bpftrace) and memory under QEMU -icount
+#                 (KERNEL=6.1 by default): tables in build/bench/KERNEL.md
 
 VERSION := $(shell cat VERSION)
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -41,7 +43,7 @@ UNIT_TESTS := tests/unit/test_json tests/unit/test_util tests/unit/test_fmt \
 	tests/unit/test_drop tests/unit/test_kfunc tests/unit/test_stack \
 	tests/unit/test_usym tests/unit/test_prom
 
-.PHONY: all module cli unit check lint demo deps clean
+.PHONY: all module cli unit check lint demo deps clean bench
 
 all: module cli
 
@@ -139,6 +141,12 @@ unit: $(UNIT_TESTS)
 check: deps
 	$(MAKE) cli $(UNIT_TESTS) tests/guest/ustack tests/guest/socktap-v99
 	KERNELS="$(KERNELS)" tests/run.sh
+
+# Overhead and memory benchmarks under QEMU -icount (KERNEL=6.1 by default;
+# KERNEL="6.1 7.3" for several): tables in build/bench/KERNEL.md.
+bench: deps
+	$(MAKE) cli tests/bench/loadgen
+	KERNEL="$(or $(KERNEL),6.1)" scripts/bench.sh
 
 lint:
 	scripts/lint.sh

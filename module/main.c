@@ -23,7 +23,7 @@
 static char *disable;
 module_param(disable, charp, 0444);
 MODULE_PARM_DESC(disable,
-		 "comma-separated probe names not to attach at load (see the probes file)");
+		 "comma-separated probe names not to attach at load (see the probes file), or all");
 
 /*
  * Data first (tables, histograms, queues), then the interfaces that read

@@ -257,7 +257,10 @@ int st_probe_set_enabled(struct st_probe *p, bool on)
 	return 0;
 }
 
-/* "a,b,c": every name must exist, so a typo is a load error, not a no-op. */
+/*
+ * "a,b,c": every name must exist, so a typo is a load error, not a no-op;
+ * "all" disables every probe point.
+ */
 static int st_apply_disable(const char *list)
 {
 	char *copy, *cur, *tok;
@@ -274,6 +277,13 @@ static int st_apply_disable(const char *list)
 		tok = strim(tok);
 		if (!*tok)
 			continue;
+		if (!strcmp(tok, "all")) {
+			unsigned int i;
+
+			for (i = 0; i < st_nprobes; i++)
+				st_index[i]->state = SOCKTAP_STATE_DISABLED;
+			continue;
+		}
 		p = st_probe_by_name(tok);
 		if (!p) {
 			pr_err("disable=: no probe named '%s' (see the probes file)\n",

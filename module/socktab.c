@@ -25,7 +25,7 @@
 static unsigned int sock_capacity = 16384;
 module_param(sock_capacity, uint, 0444);
 MODULE_PARM_DESC(sock_capacity,
-		 "sockets the per-socket table holds (16..4194304); more are counted as untracked");
+		 "sockets the per-socket table holds (16..4194304); more are counted as untracked. 0: no per-socket table (counters and histograms only: no lifetime, first-byte, async-connect or state-time histograms, no owner for softirq events)");
 
 static struct st_sock *st_entries;
 static unsigned long *st_usedmap;
@@ -71,6 +71,8 @@ struct st_sock *st_sock_find(const struct sock *sk)
 {
 	struct st_sock *e;
 
+	if (!sock_capacity)
+		return NULL;
 	hlist_for_each_entry_rcu(e, &st_buckets[st_hash(sk)], node)
 		if (READ_ONCE(e->sk) == sk)
 			return e;
@@ -129,10 +131,14 @@ static void st_entry_init(struct st_sock *e, u64 now, bool fresh)
 
 struct st_sock *st_sock_track(const struct sock *sk, u64 now, bool fresh)
 {
-	unsigned int h = st_hash(sk);
 	struct st_sock *e, *old;
 	unsigned long irqflags;
+	unsigned int h;
 
+	/* No table (sock_capacity=0): nothing is tracked, nothing counted. */
+	if (!sock_capacity)
+		return NULL;
+	h = st_hash(sk);
 	e = st_sock_find(sk);
 	if (e) {
 		/* A destruct we did not see left it behind: start over. */
@@ -165,10 +171,13 @@ struct st_sock *st_sock_track(const struct sock *sk, u64 now, bool fresh)
 
 void st_sock_untrack(const struct sock *sk)
 {
-	unsigned int h = st_hash(sk);
 	unsigned long irqflags;
 	struct st_sock *e;
+	unsigned int h;
 
+	if (!sock_capacity)
+		return;
+	h = st_hash(sk);
 	raw_spin_lock_irqsave(st_lock(h), irqflags);
 	e = st_sock_find(sk);
 	if (e) {
@@ -185,20 +194,24 @@ int st_socktab_init(void)
 {
 	unsigned int i, nbuckets;
 
-	if (sock_capacity < 16 || sock_capacity > (1U << 22)) {
-		pr_err("sock_capacity=%u: must be within 16..4194304\n",
+	if (sock_capacity && (sock_capacity < 16 || sock_capacity > (1U << 22))) {
+		pr_err("sock_capacity=%u: must be 0 or within 16..4194304\n",
 		       sock_capacity);
 		return -EINVAL;
 	}
+	atomic_set(&st_nused, 0);
+	st_untracked = alloc_percpu(u64);
+	if (!st_untracked)
+		return -ENOMEM;
+	if (!sock_capacity)
+		return 0;
 	nbuckets = roundup_pow_of_two(sock_capacity);
 	st_bucket_bits = ilog2(nbuckets);
-	atomic_set(&st_nused, 0);
 
 	st_entries = vzalloc(array_size(sock_capacity, sizeof(*st_entries)));
 	st_usedmap = bitmap_zalloc(sock_capacity, GFP_KERNEL);
 	st_buckets = vmalloc(array_size(nbuckets, sizeof(*st_buckets)));
-	st_untracked = alloc_percpu(u64);
-	if (!st_entries || !st_usedmap || !st_buckets || !st_untracked) {
+	if (!st_entries || !st_usedmap || !st_buckets) {
 		st_socktab_exit();
 		return -ENOMEM;
 	}

@@ -124,13 +124,36 @@ for p in sock_capacity=1 sock_capacity=4194305 proc_capacity=0 event_queue=1; do
 	else
 		pass "refused_$p"
 	fi
-	check_grep "refused_msg_$p" "socktap: $p: must be within" "$(dmesg)"
+	check_grep "refused_msg_$p" "socktap: $p: must be (0 or )?within" "$(dmesg)"
 	check_eq "refused_not_loaded_$p" "$(grep -c '^socktap ' /proc/modules)" 0
 done
 # The bounds themselves load.
 check_cmd load_minimum load sock_capacity=16 proc_capacity=16 event_queue=16
 check_eq minimum_shown "$(st "['sockets']['capacity'], d['tables']['processes']['capacity']")" "(16, 16)"
 check_cmd rmmod_minimum rmmod socktap
+
+# ---- sock_capacity=0: no per-socket table; the per-process counters
+# still count every connection, and nothing is "untracked".
+check_cmd load_nosocktab load sock_capacity=0
+pid=$(python3 -c '
+import os, socket
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(8)
+for _ in range(7):
+    c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+    c.close(); s.close()
+print(os.getpid())')
+check_eq nosocktab_shown "$(st "['sockets']['capacity'], d['tables']['sockets']['used'], d['tables']['sockets']['untracked']")" "(0, 0, 0)"
+check_eq nosocktab_connects_7 "$("$SOCKTAP" top -n 1 -j | $Q "[(r['connect_ok'], r['accepts']) for r in d['processes'] if r['pid'] == $pid]")" "[(7, 7)]"
+check_eq nosocktab_no_vmalloc "$(vmareas | grep -c st_socktab)" 0
+check_cmd rmmod_nosocktab rmmod socktap
+
+# ---- disable=all: loaded with every probe point detached, nothing counted
+check_cmd load_disable_all load disable=all
+check_eq disable_all_attached "$(awk 'NR > 1 && $3 == "attached"' $DBG/probes | wc -l)" 0
+check_eq disable_all_disabled "$(awk 'NR > 1 && $3 == "disabled"' $DBG/probes | wc -l)" "$(awk 'NR > 1' $DBG/probes | wc -l)"
+python3 "$GUEST_DIR/oneconn.py" > /dev/null
+check_eq disable_all_no_hits "$(awk 'NR > 1 { s += $4 } END { print s + 0 }' $DBG/probes)" 0
+check_cmd rmmod_disable_all rmmod socktap
 
 check_eq dmesg_clean "$(dmesg_bad)" ""
 finish
