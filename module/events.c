@@ -18,6 +18,7 @@
 #include <net/genetlink.h>
 #include <net/inet_sock.h>
 #include <net/sock.h>
+#include <uapi/linux/socktap.h>
 
 #include "events.h"
 
@@ -84,9 +85,9 @@ void st_event_flow(struct st_event *ev, const struct sock *sk)
 	memcpy(ev->daddr, &sk->sk_daddr, 4);
 }
 
-bool st_events_wanted(void)
+bool st_events_wanted(unsigned int type)
 {
-	return st_nl_listening();
+	return st_nl_listening(type) || st_nl_listening(0);
 }
 
 void st_event_push(const struct st_event *ev)
@@ -124,49 +125,71 @@ static unsigned int st_ring_take(struct st_ev_ring *r)
 	return n;
 }
 
-/* -ESRCH: nobody listens any more, which loses nothing anyone wanted. */
-static void st_send(struct sk_buff *skb, unsigned int n)
-{
-	int err = st_nl_event_send(skb);
+/* The message being filled for one multicast group, and its records. */
+struct st_ev_out {
+	struct sk_buff *skb;
+	unsigned int n;
+};
 
+/* -ESRCH: nobody listens any more, which loses nothing anyone wanted. */
+static void st_send(struct st_ev_out *o, unsigned int group)
+{
+	int err;
+
+	if (!o->skb)
+		return;
+	err = st_nl_event_send(o->skb, group);
 	if (err && err != -ESRCH)
-		atomic64_add(n, &st_undelivered);
+		atomic64_add(o->n, &st_undelivered);
+	o->skb = NULL;
+	o->n = 0;
 }
 
+/* One record into GROUP's message; a full message is sent first. */
+static void st_out_add(struct st_ev_out *o, unsigned int group,
+		       const struct st_event *ev)
+{
+	if (o->skb && st_nl_event_fill(o->skb, ev) == 0) {
+		o->n++;
+		return;
+	}
+	st_send(o, group);
+	o->skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (o->skb && st_nl_event_fill(o->skb, ev) == 0) {
+		o->n = 1;
+		return;
+	}
+	/* No memory; a record larger than a message cannot happen. */
+	nlmsg_free(o->skb);
+	o->skb = NULL;
+	atomic64_inc(&st_undelivered);
+}
+
+/*
+ * Each record goes to the group of every record, and to its type's group,
+ * each only when someone listens there (a reader joins the type's group).
+ */
 static void st_ev_work(struct work_struct *work)
 {
 	struct st_ev_ring *r = container_of(work, struct st_ev_ring, work);
-	struct sk_buff *skb = NULL;
-	unsigned int n, i, in_skb = 0;
+	struct st_ev_out out[__SOCKTAP_EV_MAX] = {};
+	unsigned int n, i, type;
+	bool all;
 
 	while ((n = st_ring_take(r)) > 0) {
+		all = st_nl_listening(0);
 		for (i = 0; i < n; i++) {
-			if (!skb) {
-				skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-				if (!skb) {
-					atomic64_add(n - i, &st_undelivered);
-					break;
-				}
-			}
-			if (st_nl_event_fill(skb, &r->scratch[i])) {
-				if (!in_skb) {
-					/* Cannot happen: records are far smaller. */
-					atomic64_inc(&st_undelivered);
-					continue;
-				}
-				/* Full: send it and put this record in a new one. */
-				st_send(skb, in_skb);
-				skb = NULL;
-				in_skb = 0;
-				i--;
-				continue;
-			}
-			in_skb++;
+			type = r->scratch[i].type;
+			if (all)
+				st_out_add(&out[0], 0, &r->scratch[i]);
+			if (type && type < __SOCKTAP_EV_MAX &&
+			    st_nl_listening(type))
+				st_out_add(&out[type], type, &r->scratch[i]);
 		}
 		cond_resched();
 	}
-	if (skb)
-		st_send(skb, in_skb);
+	for (type = 0; type < __SOCKTAP_EV_MAX; type++)
+		st_send(&out[type], type);
 }
 
 int st_events_init(void)

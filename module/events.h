@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Event streams: handlers copy a record into a per-CPU queue; a per-CPU
- * work item sends queued records to the netlink multicast group from
- * process context.  Nothing is built unless someone listens; every record
+ * work item sends queued records to the netlink multicast groups (all
+ * records, and the record's type) from process context.  Nothing is built
+ * unless someone listens to one of the two; every record
  * that does not fit, or that netlink cannot deliver, is counted.
  */
 #ifndef _SOCKTAP_EVENTS_H
@@ -39,8 +40,8 @@ void st_events_exit(void);
 /* Family, ports and addresses of an inet socket. */
 void st_event_flow(struct st_event *ev, const struct sock *sk);
 
-/* Cheap check handlers make before building a record. */
-bool st_events_wanted(void);
+/* Cheap check handlers make before building a record of TYPE. */
+bool st_events_wanted(unsigned int type);
 void st_event_push(const struct st_event *ev);
 
 u64 st_events_queued(void);
@@ -48,8 +49,8 @@ u64 st_events_lost(void);
 u64 st_events_undelivered(void);
 
 /* netlink.c */
-bool st_nl_listening(void);
+bool st_nl_listening(unsigned int group);
 int st_nl_event_fill(struct sk_buff *skb, const struct st_event *ev);
-int st_nl_event_send(struct sk_buff *skb);
+int st_nl_event_send(struct sk_buff *skb, unsigned int group);
 
 #endif /* _SOCKTAP_EVENTS_H */

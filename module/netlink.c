@@ -44,8 +44,19 @@ static const struct nla_policy st_policy[SOCKTAP_A_MAX + 1] = {
 	[SOCKTAP_A_STACK_MODE] = { .type = NLA_U32 },
 };
 
-static const struct genl_multicast_group st_mcgrps[] = {
-	ST_GENL_MCGRP(SOCKTAP_GENL_MCGRP),
+/* Group 0 carries every record, group N those of type N. */
+static const struct genl_multicast_group st_mcgrps[__SOCKTAP_EV_MAX] = {
+	[0] = ST_GENL_MCGRP(SOCKTAP_GENL_MCGRP),
+	[SOCKTAP_EV_CONNECT] = ST_GENL_MCGRP(SOCKTAP_GENL_MCGRP_CONNECT),
+	[SOCKTAP_EV_LIFE] = ST_GENL_MCGRP(SOCKTAP_GENL_MCGRP_LIFE),
+	[SOCKTAP_EV_STATE] = ST_GENL_MCGRP(SOCKTAP_GENL_MCGRP_STATE),
+	[SOCKTAP_EV_RETRANS] = ST_GENL_MCGRP(SOCKTAP_GENL_MCGRP_RETRANS),
+	[SOCKTAP_EV_RESET] = ST_GENL_MCGRP(SOCKTAP_GENL_MCGRP_RESET),
+	[SOCKTAP_EV_ACCEPT] = ST_GENL_MCGRP(SOCKTAP_GENL_MCGRP_ACCEPT),
+	[SOCKTAP_EV_OVERFLOW] = ST_GENL_MCGRP(SOCKTAP_GENL_MCGRP_OVERFLOW),
+	[SOCKTAP_EV_DROP] = ST_GENL_MCGRP(SOCKTAP_GENL_MCGRP_DROP),
+	[SOCKTAP_EV_SEND] = ST_GENL_MCGRP(SOCKTAP_GENL_MCGRP_SEND),
+	[SOCKTAP_EV_RECEIVE] = ST_GENL_MCGRP(SOCKTAP_GENL_MCGRP_RECEIVE),
 };
 
 static struct genl_family st_genl_family;
@@ -782,9 +793,9 @@ static int st_size_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 /* ---- event stream */
 
-bool st_nl_listening(void)
+bool st_nl_listening(unsigned int group)
 {
-	return genl_has_listeners(&st_genl_family, &init_net, 0);
+	return genl_has_listeners(&st_genl_family, &init_net, group);
 }
 
 static int st_put_addr(struct sk_buff *msg, int type, u8 family, const u8 *a)
@@ -875,9 +886,9 @@ cancel:
 }
 
 /* Consumes skb.  -ENOBUFS: some listener's receive buffer was full. */
-int st_nl_event_send(struct sk_buff *skb)
+int st_nl_event_send(struct sk_buff *skb, unsigned int group)
 {
-	return st_genl_multicast(&st_genl_family, skb, 0);
+	return st_genl_multicast(&st_genl_family, skb, group);
 }
 
 static const struct genl_ops st_genl_ops[] = {

@@ -93,7 +93,7 @@ static void st_drop(struct sk_buff *skb, void *location, u32 reason,
 	if (!st_filter_pass(e ? e->tgid : 0, ev.sport, ev.dport, ev.netns))
 		goto out;
 	st_tcp_count(SOCKTAP_TCP_DROPS);
-	if (!st_events_wanted())
+	if (!st_events_wanted(SOCKTAP_EV_DROP))
 		goto out;
 	ev.type = SOCKTAP_EV_DROP;
 	ev.time = ktime_get_ns();

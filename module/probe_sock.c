@@ -142,7 +142,7 @@ static int st_connect_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (c)
 		this_cpu_inc(c->connect[st_connect_class(rc)]);
 
-	if (!st_events_wanted())
+	if (!st_events_wanted(SOCKTAP_EV_CONNECT))
 		return 0;
 	memset(&ev, 0, sizeof(ev));
 	ev.type = SOCKTAP_EV_CONNECT;
@@ -218,7 +218,8 @@ static int st_accept_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 		set_bit(ST_SK_ACCEPTED, &e->flags);
 	}
 	rcu_read_unlock();
-	if (sk->sk_protocol == IPPROTO_TCP && st_events_wanted())
+	if (sk->sk_protocol == IPPROTO_TCP &&
+	    st_events_wanted(SOCKTAP_EV_ACCEPT))
 		st_accept_event(lsk, sk, now);
 	return 0;
 }
@@ -333,7 +334,8 @@ static void st_tp_set_state(void *data, const struct sock *sk,
 				st_hist_add(SOCKTAP_HIST_CONNECT_ASYNC, now - t);
 		}
 		rcu_read_unlock();
-	} else if (newstate == TCP_CLOSE && st_events_wanted()) {
+	} else if (newstate == TCP_CLOSE &&
+		   st_events_wanted(SOCKTAP_EV_LIFE)) {
 		rcu_read_lock();
 		e = st_sock_find(sk);
 		if (e && READ_ONCE(e->t_est) && st_pass_sk(e->tgid, sk))

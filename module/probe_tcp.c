@@ -137,7 +137,7 @@ static void st_tcp_state(void *data, const struct sock *sk, const int oldstate,
 			st_hist_add(SOCKTAP_HIST_STATE_TIME, dur);
 		}
 	}
-	if (st_events_wanted()) {
+	if (st_events_wanted(SOCKTAP_EV_STATE)) {
 		st_ev_sock(&ev, SOCKTAP_EV_STATE, sk, e, now);
 		ev.oldstate = oldstate;
 		ev.newstate = newstate;
@@ -151,9 +151,9 @@ out:
 /* ---- segments: __tcp_transmit_skb(sk, skb, ...) sends every segment */
 
 /* Per-segment records only while a filter narrows them: too many else. */
-static bool st_segment_wanted(void)
+static bool st_segment_wanted(u8 type)
 {
-	return READ_ONCE(st_filter.active) && st_events_wanted();
+	return READ_ONCE(st_filter.active) && st_events_wanted(type);
 }
 
 static void st_segment_event(u8 type, const struct sock *sk, u32 len,
@@ -186,7 +186,7 @@ static int st_xmit_pre(struct kprobe *kp, struct pt_regs *regs)
 	this_cpu_add(st_tcp->c[SOCKTAP_TCP_SEND], tcp_skb_pcount(skb));
 	/* The header is not pushed yet: skb->len is the payload. */
 	st_hist_add(SOCKTAP_HIST_TCP_SEND_SIZE, skb->len);
-	if (st_segment_wanted())
+	if (st_segment_wanted(SOCKTAP_EV_SEND))
 		st_segment_event(SOCKTAP_EV_SEND, sk, skb->len,
 				 tcp_skb_pcount(skb));
 	return 0;
@@ -201,7 +201,7 @@ static void st_rcv(struct sock *sk, const struct sk_buff *skb)
 		return;
 	st_tcp_inc(SOCKTAP_TCP_RECEIVE);
 	st_hist_add(SOCKTAP_HIST_TCP_RECV_SIZE, len);
-	if (st_segment_wanted())
+	if (st_segment_wanted(SOCKTAP_EV_RECEIVE))
 		st_segment_event(SOCKTAP_EV_RECEIVE, sk, len, 1);
 }
 
@@ -292,7 +292,8 @@ static void st_retrans(const struct sock *sk, const struct sk_buff *skb)
 	this_cpu_add(st_tcp->c[SOCKTAP_TCP_RETRANS_SEGS], segs);
 	st_tcp_inc(st_retrans_counter[type]);
 	/* A TLP is reported once, when it ends (st_tlp_ret). */
-	if (type != SOCKTAP_RETRANS_TLP && st_events_wanted()) {
+	if (type != SOCKTAP_RETRANS_TLP &&
+	    st_events_wanted(SOCKTAP_EV_RETRANS)) {
 		st_ev_sock(&ev, SOCKTAP_EV_RETRANS, sk, e, ktime_get_ns());
 		ev.retrans_type = type;
 		ev.segs = segs;
@@ -335,7 +336,7 @@ static void st_tp_retransmit_synack(void *data, const struct sock *sk,
 	st_tcp_inc(SOCKTAP_TCP_RETRANS);
 	st_tcp_inc(SOCKTAP_TCP_RETRANS_SEGS);
 	st_tcp_inc(SOCKTAP_TCP_RETRANS_SYNACK);
-	if (st_events_wanted()) {
+	if (st_events_wanted(SOCKTAP_EV_RETRANS)) {
 		/* The listener, with the peer the SYN-ACK went to. */
 		st_ev_sock(&ev, SOCKTAP_EV_RETRANS, sk, e, ktime_get_ns());
 		ev.dport = ntohs(inet_rsk(req)->ir_rmt_port);
@@ -394,7 +395,7 @@ static int st_tlp_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (st_owner(sk, &e)) {
 		/* What the kernel counts as TCPLossProbes. */
 		st_tcp_inc(SOCKTAP_TCP_LOSS_PROBES);
-		if (st_events_wanted()) {
+		if (st_events_wanted(SOCKTAP_EV_RETRANS)) {
 			st_ev_sock(&ev, SOCKTAP_EV_RETRANS, sk, e,
 				   ktime_get_ns());
 			ev.retrans_type = SOCKTAP_RETRANS_TLP;
@@ -414,7 +415,7 @@ static void st_reset_event(const struct sock *sk, unsigned int kind)
 	struct st_sock *e;
 
 	rcu_read_lock();
-	if (st_owner(sk, &e) && st_events_wanted()) {
+	if (st_owner(sk, &e) && st_events_wanted(SOCKTAP_EV_RESET)) {
 		st_ev_sock(&ev, SOCKTAP_EV_RESET, sk, e, ktime_get_ns());
 		ev.reason = kind;
 		st_event_push(&ev);
@@ -474,7 +475,7 @@ static void st_overflow_event(const struct sock *sk, unsigned int counter)
 	struct st_sock *e;
 
 	st_tcp_inc(counter);
-	if (!st_events_wanted())
+	if (!st_events_wanted(SOCKTAP_EV_OVERFLOW))
 		return;
 	rcu_read_lock();
 	e = st_sock_find(sk);

@@ -468,8 +468,19 @@ int cmd_watch(int argc, char **argv, struct st_opts *o)
 	if (rc)
 		return rc;
 	rc = st_filter_begin(&nl, &f, "watch");
-	if (!rc)
-		rc = st_nl_subscribe(&nl, SOCKTAP_GENL_MCGRP, ST_WATCH_RCVBUF);
+	if (!rc) {
+		/*
+		 * The type's own group: not woken for other records, and the
+		 * module builds none nobody receives.  A module of the same
+		 * netlink version without it has the group of every record.
+		 */
+		c = st_nl_has_group(&nl, st_event_group(w.type));
+		if (c < 0)
+			rc = ST_EXIT_ERROR;
+		else
+			rc = st_nl_subscribe(&nl, c ? st_event_group(w.type) :
+					     SOCKTAP_GENL_MCGRP, ST_WATCH_RCVBUF);
+	}
 	/* Subscribed first: events wait in the socket while this reads. */
 	if (!rc && w.type == SOCKTAP_EV_DROP)
 		st_watch_drop_names(&w);

@@ -22,6 +22,26 @@ static const char *const st_ev_names[__SOCKTAP_EV_MAX] = {
 	[SOCKTAP_EV_RECEIVE] = "receive",
 };
 
+/* The multicast group of each record type (the UAPI's names). */
+static const char *const st_ev_groups[__SOCKTAP_EV_MAX] = {
+	[SOCKTAP_EV_CONNECT] = SOCKTAP_GENL_MCGRP_CONNECT,
+	[SOCKTAP_EV_LIFE] = SOCKTAP_GENL_MCGRP_LIFE,
+	[SOCKTAP_EV_STATE] = SOCKTAP_GENL_MCGRP_STATE,
+	[SOCKTAP_EV_RETRANS] = SOCKTAP_GENL_MCGRP_RETRANS,
+	[SOCKTAP_EV_RESET] = SOCKTAP_GENL_MCGRP_RESET,
+	[SOCKTAP_EV_ACCEPT] = SOCKTAP_GENL_MCGRP_ACCEPT,
+	[SOCKTAP_EV_OVERFLOW] = SOCKTAP_GENL_MCGRP_OVERFLOW,
+	[SOCKTAP_EV_DROP] = SOCKTAP_GENL_MCGRP_DROP,
+	[SOCKTAP_EV_SEND] = SOCKTAP_GENL_MCGRP_SEND,
+	[SOCKTAP_EV_RECEIVE] = SOCKTAP_GENL_MCGRP_RECEIVE,
+};
+
+const char *st_event_group(unsigned int type)
+{
+	return type < __SOCKTAP_EV_MAX && st_ev_groups[type] ?
+	       st_ev_groups[type] : SOCKTAP_GENL_MCGRP;
+}
+
 int st_ev_attr(int attr)
 {
 	return (attr >= SOCKTAP_A_EV_TYPE && attr <= SOCKTAP_A_EV_DURATION) ||

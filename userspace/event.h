@@ -65,6 +65,8 @@ struct st_ev_clock {
 unsigned int st_event_type_parse(const char *s);
 /* And back; "unknown" for another type. */
 const char *st_event_type_name(unsigned int type);
+/* The multicast group carrying only records of TYPE. */
+const char *st_event_group(unsigned int type);
 /* Types whose lines start with TIME (wall clock, or TIME(s) with -t). */
 int st_event_type_timed(unsigned int type);
 

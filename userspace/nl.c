@@ -354,6 +354,20 @@ int st_nl_call_raw(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
 	return st_nl_do(nl, cmd, dump, build, build_arg, &c);
 }
 
+int st_nl_has_group(struct st_nl *nl, const char *group)
+{
+	int grp = genl_ctrl_resolve_grp(nl->sk, SOCKTAP_GENL_NAME, group);
+
+	if (grp == -NLE_OBJ_NOTFOUND)
+		return 0;
+	if (grp < 0) {
+		fprintf(stderr, "socktap: looking up the '%s' group: %s\n",
+			group, nl_geterror(grp));
+		return grp;
+	}
+	return 1;
+}
+
 int st_nl_subscribe(struct st_nl *nl, const char *group, int rcvbuf)
 {
 	int grp, ret, one = 1;

@@ -78,6 +78,8 @@ int st_nl_parse(struct nlmsghdr *nlh, struct nlattr **tb);
  * when CAP_NET_ADMIN allows).  Returns ST_EXIT_*.
  */
 int st_nl_subscribe(struct st_nl *nl, const char *group, int rcvbuf);
+/* 1 when the module has the multicast group GROUP, 0 when not, <0 error. */
+int st_nl_has_group(struct st_nl *nl, const char *group);
 
 /*
  * For sessions that belong to nl's socket (count, stacks): a second

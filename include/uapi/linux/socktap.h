@@ -11,8 +11,24 @@
 
 #define SOCKTAP_GENL_NAME	"socktap"
 #define SOCKTAP_GENL_VERSION	1
-/* Multicast group of the event streams (SOCKTAP_CMD_EVENT messages). */
+/* Multicast group of every event stream (SOCKTAP_CMD_EVENT messages). */
 #define SOCKTAP_GENL_MCGRP	"events"
+/*
+ * Each record type (&enum socktap_event) also has a group of its own, the
+ * family's group number N carrying the records of type N, named as below.
+ * A reader joins the groups of the types it shows: it is not woken for the
+ * others, and the module builds no record nobody receives.
+ */
+#define SOCKTAP_GENL_MCGRP_CONNECT	"connect"
+#define SOCKTAP_GENL_MCGRP_LIFE		"life"
+#define SOCKTAP_GENL_MCGRP_STATE	"state"
+#define SOCKTAP_GENL_MCGRP_RETRANS	"retrans"
+#define SOCKTAP_GENL_MCGRP_RESET	"reset"
+#define SOCKTAP_GENL_MCGRP_ACCEPT	"accept"
+#define SOCKTAP_GENL_MCGRP_OVERFLOW	"overflow"
+#define SOCKTAP_GENL_MCGRP_DROP		"drop"
+#define SOCKTAP_GENL_MCGRP_SEND		"send"
+#define SOCKTAP_GENL_MCGRP_RECEIVE	"receive"
 
 /* Longest probe name, including the terminating NUL. */
 #define SOCKTAP_PROBE_NAME_MAX	64
