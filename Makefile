@@ -102,10 +102,10 @@ tests/bench/loadgen: tests/bench/loadgen.c
 		-o $@ $< $(LDFLAGS)
 
 tests/unit/test_kfunc: tests/unit/test_kfunc.c userspace/kfunc.c userspace/kfunc.h \
-		userspace/count.c userspace/count.h userspace/json.c \
-		userspace/util.c tests/unit/unit.h tests/unit/render.h
+		userspace/ksym.c userspace/ksym.h userspace/count.c userspace/count.h \
+		userspace/json.c userspace/util.c tests/unit/unit.h tests/unit/render.h
 	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_kfunc.c userspace/kfunc.c \
-		userspace/count.c userspace/json.c userspace/util.c
+		userspace/ksym.c userspace/count.c userspace/json.c userspace/util.c
 
 tests/unit/test_stack: tests/unit/test_stack.c userspace/stack.c userspace/stack.h \
 		userspace/usym.h userspace/json.c tests/unit/unit.h tests/unit/render.h

@@ -9,6 +9,7 @@
 
 #include <linux/socktap.h>
 
+#include "ksym.h"
 #include "util.h"
 
 int st_kfunc_is_entry(const char *name, const char *mod)
@@ -22,34 +23,17 @@ int st_kfunc_is_entry(const char *name, const char *mod)
 	return 1;
 }
 
-/*
- * One line, NUL-terminated in place: "ADDR TYPE NAME[\t[MOD]]".  Returns 1
- * with *f filled for a function entry, else 0.
- */
+/* A function entry of kallsyms (t/T): 1 with *f filled, else 0. */
 static int st_kfunc_line(char *line, struct st_kfunc *f)
 {
-	char *p, *name, *mod = NULL, *end;
+	struct st_ksym_line l;
 
-	p = strchr(line, ' ');
-	if (!p || p == line || (p[1] != 't' && p[1] != 'T') || p[2] != ' ')
-		return 0;
-	name = p + 3;
-	end = name + strcspn(name, " \t");
-	if (*end) {
-		*end++ = '\0';
-		end += strspn(end, " \t");
-		if (*end == '[') {
-			mod = end + 1;
-			mod[strcspn(mod, "]")] = '\0';
-			if (!*mod)
-				mod = NULL;
-		}
-	}
-	if (!st_kfunc_is_entry(name, mod))
+	if (!st_ksym_split(line, &l) || (l.type != 't' && l.type != 'T') ||
+	    !st_kfunc_is_entry(l.name, l.mod))
 		return 0;
 	memset(f, 0, sizeof(*f));
-	f->name = name;
-	f->mod = mod;
+	f->name = l.name;
+	f->mod = l.mod;
 	f->known = 1;
 	return 1;
 }

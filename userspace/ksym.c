@@ -26,32 +26,19 @@ static int st_hexval(char c)
 	return -1;
 }
 
-/*
- * One line, NUL-terminated in place: "ADDR TYPE NAME[\t[MOD]]".  Returns 1
- * with *s filled for a text symbol, 0 for any other line; *addr is set
- * for every line with an address.
- */
-static int st_ksym_line(char *line, struct st_ksym *s, uint64_t *addr,
-			int *has_addr)
+int st_ksym_split(char *line, struct st_ksym_line *l)
 {
 	char *p = line, *name, *mod = NULL, *end;
 	uint64_t a = 0;
 	int d, digits = 0;
-	char type;
 
-	*has_addr = 0;
 	while ((d = st_hexval(*p)) >= 0) {
 		if (++digits > 16)
 			return 0;
 		a = a << 4 | (uint64_t)d;
 		p++;
 	}
-	if (!digits || *p != ' ')
-		return 0;
-	*has_addr = 1;
-	*addr = a;
-	type = p[1];
-	if (!type || p[2] != ' ' || !p[3])
+	if (!digits || *p != ' ' || !p[1] || p[2] != ' ' || !p[3])
 		return 0;
 	name = p + 3;
 	end = name + strcspn(name, " \t");
@@ -64,13 +51,15 @@ static int st_ksym_line(char *line, struct st_ksym *s, uint64_t *addr,
 			mod[strcspn(mod, "]")] = '\0';
 		}
 	}
-	if (!*name || !st_ksym_text_type(type))
+	if (!*name)
 		return 0;
-	s->addr = a;
-	s->name = name;
-	s->mod = mod && *mod ? mod : NULL;
+	l->addr = a;
+	l->type = p[1];
+	l->name = name;
+	l->mod = mod && *mod ? mod : NULL;
 	return 1;
 }
+
 
 /* By address; equal ones in file order (the caller's index). */
 struct st_ksym_ord {
@@ -92,8 +81,8 @@ int st_ksyms_parse(struct st_ksyms *k, char *buf)
 	struct st_ksym_ord *o = NULL, *no;
 	size_t n = 0, cap = 0, i, lines_with_addr = 0, nonzero = 0;
 	char *line = buf, *nl;
+	struct st_ksym_line l;
 	struct st_ksym s;
-	uint64_t addr;
 	int has;
 
 	memset(k, 0, sizeof(*k));
@@ -102,7 +91,11 @@ int st_ksyms_parse(struct st_ksyms *k, char *buf)
 		nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		if (st_ksym_line(line, &s, &addr, &has) == 1) {
+		has = st_ksym_split(line, &l);
+		if (has && st_ksym_text_type(l.type)) {
+			s.addr = l.addr;
+			s.name = l.name;
+			s.mod = l.mod;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 4096;
 				no = realloc(o, cap * sizeof(*o));
@@ -118,7 +111,7 @@ int st_ksyms_parse(struct st_ksyms *k, char *buf)
 		}
 		if (has) {
 			lines_with_addr++;
-			nonzero += addr != 0;
+			nonzero += l.addr != 0;
 		}
 		line = nl ? nl + 1 : NULL;
 	}

@@ -23,6 +23,21 @@ struct st_ksyms {
 	int hidden;		/* every address read 0: kptr_restrict, not root */
 };
 
+/* One line of kallsyms: "ADDR TYPE NAME[\t[MOD]]". */
+struct st_ksym_line {
+	uint64_t addr;
+	char type;		/* as kallsyms prints it: t, T, d, ... */
+	const char *name;
+	const char *mod;	/* module, NULL for the kernel itself */
+};
+
+/*
+ * Split LINE (NUL-terminated, cut in place) into *l.  Returns 1 when it
+ * has that shape (a hex address of at most 16 digits, a type, a name),
+ * else 0.  The one kallsyms line parser (ksym.c, kfunc.c).
+ */
+int st_ksym_split(char *line, struct st_ksym_line *l);
+
 /*
  * Parse kallsyms text ("ffffffff81000000 T _stext", "... t fn\t[mod]"):
  * keeps the text symbols (t, T, w, W), the first of each address.  Takes
