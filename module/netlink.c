@@ -66,6 +66,47 @@ static int st_put_u64(struct sk_buff *msg, int type, u64 v)
 	return nla_put_u64_64bit(msg, type, v, SOCKTAP_A_PAD);
 }
 
+/*
+ * A table dump: read() copies the row at *pos or after it into row and
+ * moves *pos past it (false at the end); put() adds its attributes.  A
+ * row that does not fit is read again by the next call (cb->args[0]).
+ */
+struct st_dump {
+	u8 cmd;
+	size_t row_size;
+	bool (*read)(unsigned long *pos, void *row, struct netlink_callback *cb);
+	int (*put)(struct sk_buff *msg, const void *row);
+};
+
+static int st_dump_rows(struct sk_buff *skb, struct netlink_callback *cb,
+			const struct st_dump *d)
+{
+	unsigned long pos = cb->args[0], at;
+	void *row, *hdr;
+
+	row = kmalloc(d->row_size, GFP_KERNEL);
+	if (!row)
+		return -ENOMEM;
+	for (;;) {
+		at = pos;
+		if (!d->read(&pos, row, cb))
+			break;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &st_genl_family,
+				  NLM_F_MULTI, d->cmd);
+		if (!hdr || d->put(skb, row)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			pos = at;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	kfree(row);
+	cb->args[0] = pos;
+	return skb->len;
+}
+
 static int st_put_stacks_info(struct sk_buff *msg)
 {
 	struct st_stacks_info si;
@@ -306,33 +347,31 @@ static int st_put_proc(struct sk_buff *msg, const struct st_proc_row *r)
 	return st_put_io(msg, c);
 }
 
-/* cb->args[0]: next slot to read. */
+static bool st_proc_read(unsigned long *pos, void *row,
+			 struct netlink_callback *cb)
+{
+	unsigned int p = *pos;
+	bool ok = st_proctab_read(&p, row);
+
+	*pos = p;
+	return ok;
+}
+
+static int st_proc_put(struct sk_buff *msg, const void *row)
+{
+	return st_put_proc(msg, row);
+}
+
+static const struct st_dump st_proc_dump = {
+	.cmd = SOCKTAP_CMD_PROC_GET,
+	.row_size = sizeof(struct st_proc_row),
+	.read = st_proc_read,
+	.put = st_proc_put,
+};
+
 static int st_proc_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	unsigned int pos = cb->args[0], at;
-	struct st_proc_row row;
-	void *hdr;
-
-	for (;;) {
-		at = pos;
-		if (!st_proctab_read(&pos, &row))
-			break;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &st_genl_family,
-				  NLM_F_MULTI, SOCKTAP_CMD_PROC_GET);
-		if (!hdr) {
-			pos = at;
-			break;
-		}
-		if (st_put_proc(skb, &row)) {
-			genlmsg_cancel(skb, hdr);
-			pos = at;
-			break;
-		}
-		genlmsg_end(skb, hdr);
-	}
-	cb->args[0] = pos;
-	return skb->len;
+	return st_dump_rows(skb, cb, &st_proc_dump);
 }
 
 /* ---- histograms */
@@ -473,32 +512,31 @@ static int st_put_listen(struct sk_buff *msg, const struct st_listen_row *r)
 	return 0;
 }
 
+static bool st_listen_read(unsigned long *pos, void *row,
+			   struct netlink_callback *cb)
+{
+	unsigned int p = *pos;
+	bool ok = st_listentab_read(&p, row);
+
+	*pos = p;
+	return ok;
+}
+
+static int st_listen_put(struct sk_buff *msg, const void *row)
+{
+	return st_put_listen(msg, row);
+}
+
+static const struct st_dump st_listen_dump = {
+	.cmd = SOCKTAP_CMD_LISTEN_GET,
+	.row_size = sizeof(struct st_listen_row),
+	.read = st_listen_read,
+	.put = st_listen_put,
+};
+
 static int st_listen_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	unsigned int pos = cb->args[0], at;
-	struct st_listen_row row;
-	void *hdr;
-
-	for (;;) {
-		at = pos;
-		if (!st_listentab_read(&pos, &row))
-			break;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &st_genl_family,
-				  NLM_F_MULTI, SOCKTAP_CMD_LISTEN_GET);
-		if (!hdr) {
-			pos = at;
-			break;
-		}
-		if (st_put_listen(skb, &row)) {
-			genlmsg_cancel(skb, hdr);
-			pos = at;
-			break;
-		}
-		genlmsg_end(skb, hdr);
-	}
-	cb->args[0] = pos;
-	return skb->len;
+	return st_dump_rows(skb, cb, &st_listen_dump);
 }
 
 /* ---- run-time probes: funcs, count */
@@ -614,39 +652,35 @@ static int st_funcs_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* cb->args[0]: next function of the requester's session. */
+/* The functions of the requester's session. */
+static bool st_count_read(unsigned long *pos, void *row,
+			  struct netlink_callback *cb)
+{
+	return st_funcs_count_read(NETLINK_CB(cb->skb).portid, pos, row);
+}
+
+static int st_count_put(struct sk_buff *msg, const void *row)
+{
+	const struct st_func_row *r = row;
+
+	if (nla_put_string(msg, SOCKTAP_A_FUNC_NAME, r->name) ||
+	    st_put_u64(msg, SOCKTAP_A_FUNC_HITS, r->hits) ||
+	    st_put_u64(msg, SOCKTAP_A_FUNC_MISSED, r->missed) ||
+	    nla_put_u32(msg, SOCKTAP_A_FUNC_FLAGS, r->flags))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static const struct st_dump st_count_dump = {
+	.cmd = SOCKTAP_CMD_COUNT_GET,
+	.row_size = sizeof(struct st_func_row),
+	.read = st_count_read,
+	.put = st_count_put,
+};
+
 static int st_count_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	u32 portid = NETLINK_CB(cb->skb).portid;
-	unsigned long pos = cb->args[0], at;
-	struct st_func_row *row;
-	void *hdr;
-
-	row = kmalloc_obj(*row, GFP_KERNEL);
-	if (!row)
-		return -ENOMEM;
-	for (;;) {
-		at = pos;
-		if (!st_funcs_count_read(portid, &pos, row))
-			break;
-		hdr = genlmsg_put(skb, portid, cb->nlh->nlmsg_seq,
-				  &st_genl_family, NLM_F_MULTI,
-				  SOCKTAP_CMD_COUNT_GET);
-		if (!hdr ||
-		    nla_put_string(skb, SOCKTAP_A_FUNC_NAME, row->name) ||
-		    st_put_u64(skb, SOCKTAP_A_FUNC_HITS, row->hits) ||
-		    st_put_u64(skb, SOCKTAP_A_FUNC_MISSED, row->missed) ||
-		    nla_put_u32(skb, SOCKTAP_A_FUNC_FLAGS, row->flags)) {
-			if (hdr)
-				genlmsg_cancel(skb, hdr);
-			pos = at;
-			break;
-		}
-		genlmsg_end(skb, hdr);
-	}
-	kfree(row);
-	cb->args[0] = pos;
-	return skb->len;
+	return st_dump_rows(skb, cb, &st_count_dump);
 }
 
 /* ---- stacks */
@@ -692,38 +726,32 @@ static int st_put_stack(struct sk_buff *msg, const struct st_stack_row *r)
 	return 0;
 }
 
-/* cb->args[0]: next slot; cb->args[1]: the session being read. */
+/* cb->args[1]: the session being read (a new one ends the dump). */
+static bool st_stack_read(unsigned long *pos, void *row,
+			  struct netlink_callback *cb)
+{
+	unsigned long gen = cb->args[1];
+	bool ok = st_stacks_read(pos, &gen, row);
+
+	cb->args[1] = gen;
+	return ok;
+}
+
+static int st_stack_put(struct sk_buff *msg, const void *row)
+{
+	return st_put_stack(msg, row);
+}
+
+static const struct st_dump st_stack_dump = {
+	.cmd = SOCKTAP_CMD_STACK_GET,
+	.row_size = sizeof(struct st_stack_row),
+	.read = st_stack_read,
+	.put = st_stack_put,
+};
+
 static int st_stack_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	unsigned long pos = cb->args[0], gen = cb->args[1], at;
-	struct st_stack_row *row;
-	void *hdr;
-
-	row = kmalloc_obj(*row, GFP_KERNEL);
-	if (!row)
-		return -ENOMEM;
-	for (;;) {
-		at = pos;
-		if (!st_stacks_read(&pos, &gen, row))
-			break;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &st_genl_family,
-				  NLM_F_MULTI, SOCKTAP_CMD_STACK_GET);
-		if (!hdr) {
-			pos = at;
-			break;
-		}
-		if (st_put_stack(skb, row)) {
-			genlmsg_cancel(skb, hdr);
-			pos = at;
-			break;
-		}
-		genlmsg_end(skb, hdr);
-	}
-	kfree(row);
-	cb->args[0] = pos;
-	cb->args[1] = gen;
-	return skb->len;
+	return st_dump_rows(skb, cb, &st_stack_dump);
 }
 
 /* ---- I/O sizes by process */
@@ -759,36 +787,31 @@ static int st_put_size(struct sk_buff *msg, const struct st_size_row *r)
 	return 0;
 }
 
+static bool st_size_read(unsigned long *pos, void *row,
+			 struct netlink_callback *cb)
+{
+	unsigned int p = *pos;
+	bool ok = st_sizetab_read(&p, row);
+
+	*pos = p;
+	return ok;
+}
+
+static int st_size_put(struct sk_buff *msg, const void *row)
+{
+	return st_put_size(msg, row);
+}
+
+static const struct st_dump st_size_dump = {
+	.cmd = SOCKTAP_CMD_SIZE_GET,
+	.row_size = sizeof(struct st_size_row),
+	.read = st_size_read,
+	.put = st_size_put,
+};
+
 static int st_size_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	unsigned int pos = cb->args[0], at;
-	struct st_size_row *row;
-	void *hdr;
-
-	row = kmalloc_obj(*row, GFP_KERNEL);
-	if (!row)
-		return -ENOMEM;
-	for (;;) {
-		at = pos;
-		if (!st_sizetab_read(&pos, row))
-			break;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &st_genl_family,
-				  NLM_F_MULTI, SOCKTAP_CMD_SIZE_GET);
-		if (!hdr) {
-			pos = at;
-			break;
-		}
-		if (st_put_size(skb, row)) {
-			genlmsg_cancel(skb, hdr);
-			pos = at;
-			break;
-		}
-		genlmsg_end(skb, hdr);
-	}
-	kfree(row);
-	cb->args[0] = pos;
-	return skb->len;
+	return st_dump_rows(skb, cb, &st_size_dump);
 }
 
 /* ---- event stream */
