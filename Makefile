@@ -101,6 +101,11 @@ tests/bench/loadgen: tests/bench/loadgen.c
 	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -O2 -pthread \
 		-o $@ $< $(LDFLAGS)
 
+# make bench's socket lifecycle generator (tests/bench/micro.sh).
+tests/bench/lifegen: tests/bench/lifegen.c
+	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2 -O2 \
+		-o $@ $< $(LDFLAGS)
+
 tests/unit/test_kfunc: tests/unit/test_kfunc.c userspace/kfunc.c userspace/kfunc.h \
 		userspace/ksym.c userspace/ksym.h userspace/count.c userspace/count.h \
 		userspace/json.c userspace/util.c tests/unit/unit.h tests/unit/render.h
@@ -133,19 +138,24 @@ tests/guest/ustack: tests/guest/ustack.c
 	$(CC) -O1 -g -fno-omit-frame-pointer -std=gnu11 -Wall -Wextra -Wshadow \
 		-Wformat=2 -o $@ $< $(LDFLAGS)
 
+# The guest tests' netlink and debugfs fuzzer (raw netlink sockets, no libnl).
+tests/guest/nlfuzz: tests/guest/nlfuzz.c include/uapi/linux/socktap.h
+	$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -D_GNU_SOURCE \
+		-Iinclude/uapi -o $@ $< $(LDFLAGS)
+
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
 
 # deps first: on a fresh machine libnl and the rest arrive here, and the
 # sub-make sees them (pkg-config is evaluated when a make starts).
 check: deps
-	$(MAKE) cli $(UNIT_TESTS) tests/guest/ustack tests/guest/socktap-v99
+	$(MAKE) cli $(UNIT_TESTS) tests/guest/ustack tests/guest/socktap-v99 tests/guest/nlfuzz
 	KERNELS="$(KERNELS)" tests/run.sh
 
 # Overhead and memory benchmarks under QEMU -icount (KERNEL=6.1 by default;
 # KERNEL="6.1 7.3" for several): tables in build/bench/KERNEL.md.
 bench: deps
-	$(MAKE) cli tests/bench/loadgen
+	$(MAKE) cli tests/bench/loadgen tests/bench/lifegen
 	KERNEL="$(or $(KERNEL),6.1)" scripts/bench.sh
 
 lint:
@@ -159,7 +169,7 @@ deps:
 
 clean:
 	rm -f userspace/socktap $(UNIT_TESTS) tests/guest/ustack tests/guest/socktap-v99 \
-		tests/bench/loadgen
+		tests/guest/nlfuzz tests/bench/loadgen tests/bench/lifegen
 	rm -rf module/*.o module/.*.cmd .*.cmd *.o *.ko *.mod *.mod.c \
 		Module.symvers modules.order .tmp_versions
 

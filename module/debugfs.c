@@ -4,6 +4,7 @@
  *
  * Read-only files only; anything that changes state goes through netlink,
  * where GENL_ADMIN_PERM and extack give permission checks and errors.
+ * (A bench build adds the root-only "bench" file: module/bench.c.)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -72,6 +73,9 @@ static int st_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "size_capacity %u\nsize_used %u\nsize_dropped %llu\n",
 		   st_sizetab_capacity(), st_sizetab_used(),
 		   st_sizetab_dropped());
+	seq_printf(m, "listen_capacity %u\nlisten_used %u\nlisten_dropped %llu\n",
+		   st_listentab_capacity(), st_listentab_used(),
+		   st_listentab_dropped());
 	/* What the tables hold, all CPUs: the cost of their parameters. */
 	seq_printf(m, "proc_bytes %zu\nsize_bytes %zu\nlisten_bytes %zu\n",
 		   st_proctab_bytes(), st_sizetab_bytes(),
@@ -260,7 +264,8 @@ int st_debugfs_init(void)
 	d = debugfs_create_file("status", 0444, st_dir, NULL, &st_status_fops);
 	if (IS_ERR(d))
 		goto err;
-	d = debugfs_create_file("procs", 0444, st_dir, NULL, &st_procs_fops);
+	/* Processes and flows: root only, like their netlink dumps. */
+	d = debugfs_create_file("procs", 0400, st_dir, NULL, &st_procs_fops);
 	if (IS_ERR(d))
 		goto err;
 	d = debugfs_create_file("hist", 0444, st_dir, NULL, &st_hist_fops);
@@ -269,16 +274,21 @@ int st_debugfs_init(void)
 	d = debugfs_create_file("tcp", 0444, st_dir, NULL, &st_tcp_fops);
 	if (IS_ERR(d))
 		goto err;
-	d = debugfs_create_file("listeners", 0444, st_dir, NULL,
+	d = debugfs_create_file("listeners", 0400, st_dir, NULL,
 				&st_listeners_fops);
 	if (IS_ERR(d))
 		goto err;
-	d = debugfs_create_file("count", 0444, st_dir, NULL, &st_funcs_fops);
+	d = debugfs_create_file("count", 0400, st_dir, NULL, &st_funcs_fops);
 	if (IS_ERR(d))
 		goto err;
-	d = debugfs_create_file("stacks", 0444, st_dir, NULL, &st_stacks_fops);
+	d = debugfs_create_file("stacks", 0400, st_dir, NULL, &st_stacks_fops);
 	if (IS_ERR(d))
 		goto err;
+#ifdef SOCKTAP_BENCH
+	d = st_bench_debugfs_init(st_dir);
+	if (IS_ERR(d))
+		goto err;
+#endif
 	return 0;
 
 err:

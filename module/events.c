@@ -27,13 +27,20 @@ module_param(event_queue, uint, 0444);
 MODULE_PARM_DESC(event_queue,
 		 "stream records queued per CPU (16..1048576); records that find the queue full are counted as lost");
 
+static unsigned int event_delay = 10;
+module_param(event_delay, uint, 0444);
+MODULE_PARM_DESC(event_delay,
+		 "milliseconds records may wait to be sent together (0..1000; sooner when a queue is half full): fewer wakeups of the readers");
+
+static unsigned long st_ev_delay;	/* event_delay in jiffies */
+
 #define ST_EV_BATCH 32
 
 struct st_ev_ring {
 	raw_spinlock_t lock;
 	unsigned int head, tail;	/* free-running; used = head - tail */
 	int cpu;
-	struct work_struct work;
+	struct delayed_work work;
 	struct st_event scratch[ST_EV_BATCH];
 	struct st_event ev[];
 };
@@ -93,6 +100,7 @@ bool st_events_wanted(unsigned int type)
 void st_event_push(const struct st_event *ev)
 {
 	struct st_ev_ring *r = st_rings[smp_processor_id()];
+	unsigned int used;
 	unsigned long flags;
 	bool kick;
 
@@ -105,10 +113,17 @@ void st_event_push(const struct st_event *ev)
 	kick = r->head == r->tail;
 	r->ev[r->head % event_queue] = *ev;
 	r->head++;
+	used = r->head - r->tail;
 	raw_spin_unlock_irqrestore(&r->lock, flags);
 	this_cpu_inc(*st_queued);
+	/*
+	 * The first record arms the sender; records arriving meanwhile go
+	 * in the same messages.  Half full: no more waiting, nothing lost.
+	 */
 	if (kick)
-		queue_work_on(r->cpu, system_wq, &r->work);
+		queue_delayed_work_on(r->cpu, system_wq, &r->work, st_ev_delay);
+	else if (used == event_queue / 2)
+		mod_delayed_work_on(r->cpu, system_wq, &r->work, 0);
 }
 
 static unsigned int st_ring_take(struct st_ev_ring *r)
@@ -171,7 +186,8 @@ static void st_out_add(struct st_ev_out *o, unsigned int group,
  */
 static void st_ev_work(struct work_struct *work)
 {
-	struct st_ev_ring *r = container_of(work, struct st_ev_ring, work);
+	struct st_ev_ring *r = container_of(to_delayed_work(work),
+					    struct st_ev_ring, work);
 	struct st_ev_out out[__SOCKTAP_EV_MAX] = {};
 	unsigned int n, i, type;
 	bool all;
@@ -201,6 +217,11 @@ int st_events_init(void)
 		       event_queue);
 		return -EINVAL;
 	}
+	if (event_delay > 1000) {
+		pr_err("event_delay=%u: must be within 0..1000\n", event_delay);
+		return -EINVAL;
+	}
+	st_ev_delay = msecs_to_jiffies(event_delay);
 	atomic64_set(&st_undelivered, 0);
 	st_rings = kcalloc(nr_cpu_ids, sizeof(*st_rings), GFP_KERNEL);
 	st_queued = alloc_percpu(u64);
@@ -215,7 +236,7 @@ int st_events_init(void)
 			goto err;
 		raw_spin_lock_init(&r->lock);
 		r->cpu = cpu;
-		INIT_WORK(&r->work, st_ev_work);
+		INIT_DELAYED_WORK(&r->work, st_ev_work);
 		st_rings[cpu] = r;
 	}
 	return 0;
@@ -225,7 +246,7 @@ err:
 	return -ENOMEM;
 }
 
-/* After the probes are gone: no new records, no more sends. */
+/* After the probes are gone: what is queued is sent, then no more. */
 void st_events_stop(void)
 {
 	int cpu;
@@ -234,7 +255,7 @@ void st_events_stop(void)
 		return;
 	for_each_possible_cpu(cpu)
 		if (st_rings[cpu])
-			cancel_work_sync(&st_rings[cpu]->work);
+			flush_delayed_work(&st_rings[cpu]->work);
 }
 
 void st_events_exit(void)

@@ -25,6 +25,16 @@ static struct st_kvtab st_listeners = {
 	.val_size = sizeof(struct st_listen_ctr),
 };
 
+unsigned int st_listentab_capacity(void)
+{
+	return listen_capacity;
+}
+
+unsigned int st_listentab_used(void)
+{
+	return st_kvtab_used(&st_listeners);
+}
+
 u64 st_listentab_dropped(void)
 {
 	return st_kvtab_dropped(&st_listeners);

@@ -42,6 +42,8 @@ void st_listentab_reset(void);
 /* The listener's counters on this CPU (claiming a row); NULL when full. */
 struct st_listen_ctr __percpu *st_listen_ctr(const struct sock *sk);
 bool st_listentab_read(unsigned int *pos, struct st_listen_row *row);
+unsigned int st_listentab_capacity(void);
+unsigned int st_listentab_used(void);
 u64 st_listentab_dropped(void);
 size_t st_listentab_bytes(void);
 

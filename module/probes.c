@@ -247,6 +247,9 @@ int st_probe_set_enabled(struct st_probe *p, bool on)
 		st_try_attach(p);
 		return p->state == SOCKTAP_STATE_ATTACHED ? 0 : -p->err;
 	}
+	/* Nothing to detach, and "not in this kernel" must stay visible. */
+	if (p->state == SOCKTAP_STATE_UNAVAILABLE)
+		return 0;
 	if (p->state == SOCKTAP_STATE_ATTACHED) {
 		st_detach(p);
 		if (p->kind == SOCKTAP_PROBE_TRACEPOINT)

@@ -128,6 +128,12 @@ extern const struct st_probe_family st_family_drop;
 int st_debugfs_init(void);
 void st_debugfs_exit(void);
 
+#ifdef SOCKTAP_BENCH
+/* bench.c, bench builds only: the "bench" file in debugfs dir */
+struct dentry;
+struct dentry *st_bench_debugfs_init(struct dentry *dir);
+#endif
+
 /* netlink.c */
 int st_netlink_init(void);
 void st_netlink_exit(void);

@@ -186,16 +186,8 @@ def details(p, args, info, rows, configs, wls, main_runs):
     p("")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("series")
-    ap.add_argument("raw")
-    ap.add_argument("--repro")
-    ap.add_argument("--wall", type=int)
-    ap.add_argument("--brief", action="store_true",
-                    help="only the main, reproducibility, loss and memory tables (README)")
-    args = ap.parse_args()
-
+def rounds_report(args, p):
+    """The tables of tests/bench/rounds.sh's raw results."""
     with open(os.path.join(args.raw, "info.json")) as f:
         info = json.load(f)
     rows = load_jsonl(os.path.join(args.raw, "results.jsonl"))
@@ -203,8 +195,6 @@ def main():
     configs = info["configs"].split()
     wls = [w for w in WORKLOADS if w[0] in info["workloads"].split()]
     main_runs = Runs(rows, "main")
-    out = []
-    p = out.append
 
     p(f"### {args.series}: kernel {info['kernel']}")
     p("")
@@ -365,6 +355,214 @@ def main():
               f"{st.get('proc_bytes', '–')} | "
               f"{st.get('size_bytes', '–')} | {st.get('listen_bytes', '–')} |")
         p("")
+
+
+MICRO_VARIANTS = {
+    "empty": "the probe alone",
+    "counter": "+ per-CPU hit counter",
+    "proc": "+ filter, per-process counters",
+    "hist": "+ histogram add",
+    "sock": "+ socket table lookup",
+    "event": "+ record (nobody listens: not built)",
+    "event+consumer": "+ record built, queued, sent to `watch connect -j`",
+}
+# -icount shift=3: one guest instruction every 2^3 ns of guest time.
+NS_PER_INSN = 8
+
+
+def num(v, nd=1):
+    return "–" if v is None else f"{v:.{nd}f}".replace("-", "−")
+
+
+def micro_check(r, produced):
+    """delivered + lost + undelivered == produced, as a table cell."""
+    if "delivered" not in r:
+        return "–"
+    d, lo, u = r["delivered"], r.get("lost", 0), r.get("undelivered", 0)
+    total = d + lo + u
+    ok = "ok" if total == produced and r.get("queued", 0) + lo == produced else "**MISMATCH**"
+    return f"{d} + {lo} + {u} = {total} of {produced}: {ok}"
+
+
+def micro_report(args, p):
+    """The tables of tests/bench/micro.sh (SERIES.micro.json)."""
+    with open(args.micro) as f:
+        m = json.load(f)
+    runs = m.get("runs", [])
+    shift = m.get("icount_shift", 3)
+    npi = 2 ** shift
+    pe = [r for r in runs if r.get("step") == "per-event"]
+    p(f"#### Cost per event (`module/bench.c`, kernel {m['kernel']})")
+    p("")
+    base = [r["baseline_ns"] for r in pe if r.get("baseline_ns") is not None]
+    p(f"A bench build of the module (`CONFIG_SOCKTAP_BENCH=y`) calls a non-inlined "
+      f"target function {m['n']} times with a probe of each kind on it, each handler "
+      f"variant adding one of socktap's real hot-path helpers to the previous one; "
+      f"ns/event is (t − t without the probe) / N, counting only the calls (chunks of "
+      f"1000 with preemption off). Under `-icount shift={shift}` one instruction "
+      f"takes {npi} ns of guest time, so instructions/event = ns/event ÷ {npi}, "
+      f"deterministic. Δ: instructions added by the variant. The loop alone: "
+      f"{num(statistics.median(base)) if base else '–'} ns per call. "
+      f"\"all CPU\": the same difference of the time the CPU was busy (idle excluded) "
+      f"over the whole run, so with a consumer it also holds the work item sending the "
+      f"records and `socktap watch` reading and printing them (those runs sleep after "
+      f"every 64 calls so that the queue never fills); \"consumer\": the part of "
+      f"that `socktap watch` itself used (its CPU ticks); records: delivered + lost + "
+      f"undelivered must equal the calls.")
+    p("")
+    ftrace = {r["kind"]: r.get("ftrace") for r in pe if r.get("ftrace") is not None}
+    kl = m.get("kprobes_list", "")
+    p("| kind | variant | ns/event | instructions/event | Δ | all CPU, ns/event (instructions) | consumer, ns/event | records: delivered + lost + undelivered |")
+    p("|---|---|---|---|---|---|---|---|")
+    for kind in m["kinds"].split():
+        prev = None
+        for r in [x for x in pe if x["kind"] == kind]:
+            name = r["variant"] + ("+consumer" if r.get("consumer") else "")
+            if "error" in r:
+                p(f"| {kind} | {name} | error: {r['error'][:60]} | | | | | |")
+                continue
+            ins = r["ns"] / npi
+            delta = "" if prev is None else num(ins - prev)
+            if not r.get("consumer"):
+                prev = ins
+            bad = ""
+            if r["variant"] != "empty" and r.get("hits") != r["n"]:
+                bad = f" (hits {r.get('hits')} ≠ {r['n']})"
+            if r.get("missed"):
+                bad += f" (missed {r['missed']})"
+            tot = r.get("total_ns")
+            allc = f"{num(tot)} ({num(tot / npi)})" if tot is not None and (
+                r.get("consumer") or r["variant"] == "event") else ""
+            cons = ""
+            if r.get("consumer_ticks") is not None and r.get("user_hz"):
+                cons = num(r["consumer_ticks"] / r["user_hz"] * 1e9 / r["n"])
+            p(f"| {kind} | {name}{bad} | {num(r['ns'])} | {num(ins)} | {delta} | "
+              f"{allc} | {cons} | {micro_check(r, r['n'])} |")
+    p("")
+    how = ", ".join(f"{k} {'ftrace-based' if v else 'breakpoint (int3)'}"
+                    for k, v in ftrace.items())
+    if how:
+        p(f"Kprobes on the target: {how}"
+          + (f"; `/sys/kernel/debug/kprobes/list`: `{kl.strip()}`" if kl.strip() else "")
+          + ".")
+        p("")
+    p("Variants: " + "; ".join(f"{k}: {v}" for k, v in MICRO_VARIANTS.items()) + ".")
+    p("")
+
+    sk = [r for r in runs if r.get("step") == "sockets" and "error" not in r]
+    if sk:
+        counts = sorted({r["sockets"] for r in sk})
+        p(f"Socket table lookup (`sock` variant) by tracked sockets, looked up "
+          f"round-robin (the table has a bucket per socket of `sock_capacity`, "
+          f"16384 by default: chains stay short); ns/event (instructions):")
+        p("")
+        p("| kind | " + " | ".join(f"{c} sockets" for c in counts) + " |")
+        p("|---|" + "---|" * len(counts))
+        for kind in m["kinds"].split():
+            cells = []
+            for c in counts:
+                r = next((x for x in sk if x["kind"] == kind and x["sockets"] == c), None)
+                cells.append("–" if r is None else f"{num(r['ns'])} ({num(r['ns'] / npi)})")
+            p(f"| {kind} | " + " | ".join(cells) + " |")
+        p("")
+
+    life = m.get("life", [])
+    if life:
+        desc = {"A": "no module", "D": "module, no consumer",
+                "E": "module + `socktap watch connect -j`"}
+        for r in life:
+            if r["config"].startswith("E@"):
+                desc[r["config"]] = f"E paced at {r['config'][2:]}/s"
+        p(f"Lifecycle events: `tests/bench/lifegen` makes {m['life_cycles']} UDP socket "
+          f"lifecycles (socket, connect to 127.0.0.1, close: one connect record each) "
+          f"as fast as one thread can (E@RATE: paced), in guest time; consumer: "
+          f"`socktap watch`'s CPU time per record it printed; by the end: the records "
+          f"it had printed when the last lifecycle was made (it kept up if that is "
+          f"nearly all):")
+        p("")
+        p("| config | lifecycles/s | µs per lifecycle | instructions | lifegen user + system µs | consumer µs per record | probe hits per lifecycle | records: delivered + lost + undelivered | by the end |")
+        p("|---|---|---|---|---|---|---|---|---|")
+        per = {}
+        lossless = []
+        for r in life:
+            lg = r.get("lifegen") or {}
+            if not lg:
+                p(f"| {r['config']} {desc.get(r['config'], '')} | failed: {r.get('stderr', '')[:60]} | | | | | | | |")
+                continue
+            us = lg["seconds"] / lg["cycles"] * 1e6
+            hits = sum(r.get("hits", {}).values()) / lg["cycles"] if r.get("hits") else None
+            own = "–"
+            if "utime" in lg:
+                own = f"{lg['utime'] / lg['cycles'] * 1e6:.1f} + {lg['stime'] / lg['cycles'] * 1e6:.1f}"
+            cons = "–"
+            if r.get("consumer_ticks") is not None and r.get("user_hz") and r.get("delivered"):
+                cons = f"{r['consumer_ticks'] / r['user_hz'] / r['delivered'] * 1e6:.1f}"
+            if not lg.get("paced"):
+                per[r["config"]] = (lg["rate"], us)
+            kept = r.get("delivered") == lg["cycles"] and \
+                r.get("delivered_by_end", lg["cycles"]) >= 0.99 * lg["cycles"]
+            if r["config"].startswith("E") and kept:
+                lossless.append(lg["rate"])
+            # Paced: the time per lifecycle holds idle time, not instructions.
+            insn = "–" if lg.get("paced") else f"{us * 1000 / npi:.0f}"
+            p(f"| {r['config']}: {desc.get(r['config'], '')} | {lg['rate']:.0f} | {us:.2f} | "
+              f"{insn} | {own} | {cons} | "
+              f"{num(hits, 2) if hits is not None else '–'} | "
+              f"{micro_check(r, r['cycles'])} | "
+              f"{r['delivered_by_end'] if 'delivered_by_end' in r else '–'} |")
+        p("")
+        if "E" in per:
+            rate, us = per["E"]
+            parts = []
+            if "A" in per and "D" in per:
+                parts.append(f"socktap's probes add {per['D'][1] - per['A'][1]:.2f} µs "
+                             f"({(per['D'][1] - per['A'][1]) * 1000 / npi:.0f} instructions)")
+            if "D" in per:
+                parts.append(f"the record's way to the consumer (build, queue, work item, "
+                             f"netlink, `watch -j` printing it) {us - per['D'][1]:.2f} µs "
+                             f"({(us - per['D'][1]) * 1000 / npi:.0f} instructions)")
+            need = 1e6 / 100000
+            e = next(x for x in life if x["config"] == "E")
+            lost = e["cycles"] - e.get("delivered", 0)
+            need = 1e6 / 100000
+            paced = [x for x in life if x["config"].startswith("E@")]
+            txt = (f"With a consumer the guest makes at most **{rate:.0f} lifecycle events/s**, "
+                   f"{'reaching' if rate >= 100000 else 'short of'} 100k/s (which needs "
+                   f"≤ {need:.0f} µs = {need * 1000 / npi:.0f} instructions per lifecycle on "
+                   f"this one vCPU, everything included); {lost} of {e['cycles']} records "
+                   f"were not delivered there, every one counted. ")
+            if paced:
+                txt += ("The highest rate at which the consumer kept up (printed every "
+                        "record, 99 % of them by the run's end): "
+                        + (f"**{max(lossless):.0f}/s**. " if lossless else "none. "))
+            if parts:
+                txt += "Per lifecycle, " + "; ".join(parts) + "."
+            p(txt)
+            p("")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("series")
+    ap.add_argument("raw")
+    ap.add_argument("--repro")
+    ap.add_argument("--wall", type=int)
+    ap.add_argument("--micro", help="micro.json of tests/bench/micro.sh")
+    ap.add_argument("--brief", action="store_true",
+                    help="only the main, reproducibility, loss and memory tables (README)")
+    args = ap.parse_args()
+
+    out = []
+    p = out.append
+    if os.path.exists(os.path.join(args.raw, "info.json")):
+        rounds_report(args, p)
+    else:
+        p(f"### {args.series}")
+        p("")
+        p(f"(No rounds in `{args.raw}`: `scripts/bench.sh --micro-only` ran.)")
+        p("")
+    if args.micro and not args.brief:
+        micro_report(args, p)
     sys.stdout.write("\n".join(out))
 
 

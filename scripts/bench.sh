@@ -9,6 +9,10 @@
 #   --quick               small counts and one round: checks the plumbing
 #   --no-repro            skip the second boot that re-runs the A rounds
 #                         (for the spread across boots)
+#   --no-micro            skip the per-event microbenchmark boot
+#   --micro-only          only the microbenchmark boot (the tables of the
+#                         rounds come from the last run, if any)
+#   --micro-args "ARGS"   passed on to tests/bench/micro.sh (e.g. "-n 50000")
 #   --report              only rebuild the tables from the last raw results
 #   --readme              put the latest tables (short form, every series
 #                         with results in build/bench) into README.md,
@@ -18,7 +22,12 @@
 # Per series: the module is built into build/bench-SERIES, one guest boot
 # runs tests/bench/rounds.sh (raw JSON in build/bench/SERIES.raw), a second
 # boot re-runs the A rounds (build/bench/SERIES.raw2), and the markdown
-# goes to build/bench/SERIES.md and stdout.  Progress lines are prefixed
+# goes to build/bench/SERIES.md and stdout.  A third boot runs
+# tests/bench/micro.sh with a bench build of the module
+# (CONFIG_SOCKTAP_BENCH=y, in build/bench-SERIES-micro): cost per event of
+# each probe kind and handler variant, the socket table at 1, 1000 and
+# 10000 sockets, the lifecycle event rate with a consumer (raw JSON in
+# build/bench/SERIES.micro.json, ~10 min).  Progress lines are prefixed
 # with the wall-clock time.  Configurations A B C D E E4 F (see
 # tests/bench/rounds.sh; -- -c "A B C D E E4 E1 F" adds E1).  About 20 min
 # per kernel on a 2-core host; 5.10 takes ~45: without BTF, bpftrace
@@ -37,12 +46,16 @@ usage() {
 }
 
 kernels=() rounds=3 quick=0 repro=1 report_only=0 readme=0 extra=()
+micro=1 rounds_run=1 micro_extra=()
 while (($#)); do
 	case $1 in
 	-k | --kernel) kernels+=("${2:?}"); shift 2 ;;
 	-r | --rounds) rounds=${2:?}; shift 2 ;;
 	--quick) quick=1; shift ;;
 	--no-repro) repro=0; shift ;;
+	--no-micro) micro=0; shift ;;
+	--micro-only) micro=1; rounds_run=0; shift ;;
+	--micro-args) read -ra micro_extra <<<"${2?}"; shift 2 ;;
 	--report) report_only=1; shift ;;
 	--readme) readme=1; shift ;;
 	-h | --help) usage 0 ;;
@@ -102,6 +115,9 @@ if ((quick)); then
 	args=(-r 1 --crr 200 --rr 2000 --bulk-mb 16 --loss-mb 8)
 fi
 margs=("${args[@]}" --mem)
+# tests/bench/micro.sh: quick checks the plumbing with small counts.
+uargs=()
+((quick)) && uargs=(-n 20000 --life 3000 --life-rates 1000 --sockets "1 100")
 
 total_start=$SECONDS
 for k in "${kernels[@]}"; do
@@ -110,6 +126,8 @@ for k in "${kernels[@]}"; do
 		start=$SECONDS
 		scripts/kernels.sh env "$k" >/dev/null 2>&1 || scripts/kernels.sh fetch "$k" ||
 			die "cannot fetch kernel $k"
+	fi
+	if ((!report_only && rounds_run)); then
 		build=$root/build/bench-$k
 		msg "$k: building the module in $build"
 		scripts/kernels.sh build "$k" "$root" "$build" >"$out/$k.build.log" 2>&1 ||
@@ -146,8 +164,35 @@ for k in "${kernels[@]}"; do
 		fi
 		echo "$((SECONDS - start))" >"$out/$k.wall"
 	fi
-	[[ -f $raw/results.jsonl ]] || die "$k: no results in $raw"
+	if ((!report_only && micro)); then
+		mstart=$SECONDS
+		mbuild=$root/build/bench-$k-micro
+		msg "$k: building the bench module (CONFIG_SOCKTAP_BENCH=y) in $mbuild"
+		scripts/kernels.sh build "$k" "$root" "$mbuild" CONFIG_SOCKTAP_BENCH=y \
+			>"$out/$k.micro.build.log" 2>&1 ||
+			die "bench module build failed for $k: see $out/$k.micro.build.log"
+		[[ -x userspace/socktap ]] || make -s cli || die "cannot build the CLI"
+		make -s tests/bench/lifegen || die "cannot build tests/bench/lifegen"
+		mbin=$out/$k.micro.bin mraw=$out/$k.micro
+		rm -rf "$mbin" "$mraw" "$out/$k.micro.json"
+		mkdir -p "$mbin"
+		cp "$mbuild/socktap.ko" userspace/socktap tests/bench/lifegen \
+			tests/bench/micro.sh "$mbin/"
+		msg "$k: microbenchmark boot (QEMU -icount, 1 vCPU)"
+		set +e
+		scripts/vm.sh --kernel "$k" --icount --timeout 3600 --out "$mraw" -- \
+			"$(guest_cmd "$mbin/micro.sh" "${uargs[@]}" "${micro_extra[@]}" \
+				"$mbin/socktap.ko" "$mbin/socktap" "$mbin/lifegen" /mnt/out)" 2>&1 |
+			stamp | tee "$out/$k.micro.log"
+		rc=${PIPESTATUS[0]}
+		set -e
+		((rc == 0)) || die "$k: microbenchmark boot failed (vm.sh exit $rc; see $out/$k.micro.log and $mraw/console.log)"
+		cp "$mraw/micro.json" "$out/$k.micro.json" || die "$k: no $mraw/micro.json"
+		msg "$k: microbenchmark took $((SECONDS - mstart)) s"
+	fi
 	ropts=()
+	[[ -f $out/$k.micro.json ]] && ropts+=(--micro "$out/$k.micro.json")
+	[[ -f $raw/results.jsonl ]] || ((${#ropts[@]})) || die "$k: no results in $raw"
 	[[ -f $raw2/results.jsonl ]] && ropts+=(--repro "$raw2")
 	[[ -f $out/$k.wall ]] && ropts+=(--wall "$(cat "$out/$k.wall")")
 	python3 scripts/bench-report.py "$k" "$raw" "${ropts[@]}" >"$md"

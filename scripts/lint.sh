@@ -21,7 +21,8 @@ scripts/kernels.sh fetch $LINT_KERNELS > /dev/null || exit 1
 for k in $LINT_KERNELS; do
 	out=$BUILD/lint-$k
 	rm -rf "$out"
-	log=$(scripts/kernels.sh build "$k" "$ROOT" "$out" C=2 W=1 2>&1)
+	# The bench build: every file of the module, and module/bench.c.
+	log=$(scripts/kernels.sh build "$k" "$ROOT" "$out" C=2 W=1 CONFIG_SOCKTAP_BENCH=y 2>&1)
 	rc=$?
 	# Everything sparse or gcc says about our files is a finding.
 	findings=$(echo "$log" | grep -E '(warning|error):' || true)

@@ -16,8 +16,6 @@
 #include "nl.h"
 #include "util.h"
 
-#define ST_CAP_NET_ADMIN	12
-
 static void usage(FILE *out)
 {
 	fprintf(out,

@@ -11,6 +11,8 @@
 #include <netlink/genl/family.h>
 #include <netlink/genl/genl.h>
 
+#include "util.h"
+
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
@@ -406,6 +408,13 @@ int st_nl_subscribe(struct st_nl *nl, const char *group, int rcvbuf)
 	}
 	nl_socket_disable_seq_check(nl->sk);
 	ret = nl_socket_set_nonblocking(nl->sk);
+	/*
+	 * Kernels before 6.7 (without its backport: 5.10) let anyone join and
+	 * the module then sends only to CAP_NET_ADMIN receivers: refuse here,
+	 * or an unprivileged watch would wait for events that never come.
+	 */
+	if (ret >= 0 && st_have_cap(ST_CAP_NET_ADMIN) == 0)
+		ret = -NLE_PERM;
 	if (ret >= 0)
 		ret = nl_socket_add_membership(nl->sk, grp);
 	if (ret == -NLE_PERM) {

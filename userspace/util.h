@@ -32,5 +32,6 @@ int st_read_text(const char *path, char **out);
 int st_capeff_has(const char *status, unsigned int cap);
 /* The same for this process; -1 when /proc/self/status is unreadable. */
 int st_have_cap(unsigned int cap);
+#define ST_CAP_NET_ADMIN	12	/* linux/capability.h */
 
 #endif
