@@ -47,10 +47,12 @@ wait_bg() {
 for t in connect life state accept reset drop overflow retrans; do
 	bg "watch-$t" watch $t -j -n 2 -d 60
 done
-bg retrans-count retrans -c -j -d 20
-bg accept-count watch accept -c -j -d 20
-bg count count -j -d 20 tcp_sendmsg 'inet_*'
-bg stacks stacks -j -d 20 -k -u tcp_sendmsg
+# These four print when they end: stopped with SIGINT (Ctrl-C) once the
+# traffic is over, however long starting them took.
+bg retrans-count retrans -c -j -d 600
+bg accept-count watch accept -c -j -d 600
+bg count count -j -d 600 tcp_sendmsg 'inet_*'
+bg stacks stacks -j -d 600 -k -u tcp_sendmsg
 # Under emulation the CLIs take seconds to start: wait for the count and
 # stack sessions to show in the module (the streams need less).
 for _ in $(seq 120); do
@@ -74,6 +76,13 @@ for _ in range(6):
     c.connect_ex(l.getsockname()); cs.append(c)
 time.sleep(2.5)
 EOF
+# The last records reach the readers (event_delay), then Ctrl-C.
+sleep 2
+for _p in $pids; do
+	case ${_p#*:} in
+	retrans-count | accept-count | count | stacks) kill -INT "${_p%%:*}" ;;
+	esac
+done
 wait_bg
 
 for t in connect life state accept reset drop overflow retrans; do
