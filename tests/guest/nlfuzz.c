@@ -186,6 +186,10 @@ static const char *cmdname(unsigned int cmd)
 /* ---- attribute kinds, for checking replies (the UAPI header's doc) */
 
 enum { K_NONE, K_U8, K_U16, K_U32, K_U64, K_STR, K_BIN, K_NEST, K_FLAG };
+/* The payload size of the fixed-size kinds. */
+static const unsigned int ksize[] = {
+	[K_U8] = 1, [K_U16] = 2, [K_U32] = 4, [K_U64] = 8, [K_FLAG] = 0,
+};
 
 static const uint8_t akind[SOCKTAP_A_MAX + 1] = {
 	[SOCKTAP_A_PAD] = K_BIN,
@@ -362,23 +366,11 @@ static int check_attrs(const uint8_t *p, size_t len, int depth, uint16_t want,
 		plen = alen - NLA_HDRLEN;
 		switch (akind[type]) {
 		case K_U8:
-			if (plen != 1)
-				goto size;
-			break;
 		case K_U16:
-			if (plen != 2)
-				goto size;
-			break;
 		case K_U32:
-			if (plen != 4)
-				goto size;
-			break;
 		case K_U64:
-			if (plen != 8)
-				goto size;
-			break;
 		case K_FLAG:
-			if (plen)
+			if (plen != ksize[akind[type]])
 				goto size;
 			break;
 		case K_STR:
