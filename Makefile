@@ -3,6 +3,10 @@
 # make            module (against KDIR) and CLI
 # make check      host unit tests + every kernel of the matrix under QEMU
 #                 (KERNELS="6.1 7.3" for a subset)
+# make check-debug  the guest tests on a debug 6.1 kernel (KASAN, lockdep,
+#                 kmemleak, KFENCE, DEBUG_OBJECTS; scripts/debug-kernel.sh
+#                 builds it once, ~30 min, into SOCKTAP_CACHE), then a
+#                 kmemleak scan after the last rmmod (tests/debug.sh)
 # make lint       sparse + checkpatch on module/
 # make demo       boot a Debian kernel, load socktap, make traffic, show it
 # make bench      overhead (vs bpftrace) and memory under QEMU -icount
@@ -43,7 +47,7 @@ UNIT_TESTS := tests/unit/test_json tests/unit/test_util tests/unit/test_fmt \
 	tests/unit/test_drop tests/unit/test_kfunc tests/unit/test_stack \
 	tests/unit/test_usym tests/unit/test_prom
 
-.PHONY: all module cli unit check lint demo deps clean bench
+.PHONY: all module cli unit check check-debug lint demo deps clean bench
 
 all: module cli
 
@@ -157,6 +161,10 @@ check: deps
 bench: deps
 	$(MAKE) cli tests/bench/loadgen tests/bench/lifegen
 	KERNEL="$(or $(KERNEL),6.1)" scripts/bench.sh
+
+check-debug: deps
+	$(MAKE) cli tests/guest/ustack tests/guest/socktap-v99 tests/guest/nlfuzz
+	GUEST_TESTS="$(GUEST_TESTS)" tests/debug.sh
 
 lint:
 	scripts/lint.sh

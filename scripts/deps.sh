@@ -9,6 +9,9 @@ PKGS=(
 	# build: module (kbuild of the Debian headers) and CLI
 	make gcc gcc-12 libc6-dev libelf-dev bc flex bison dwarves kmod pkg-config
 	libnl-3-dev libnl-genl-3-dev libdw-dev rsync
+	# the debug kernel (scripts/debug-kernel.sh builds linux-source-6.1;
+	# bc, flex, bison and libelf-dev are above)
+	libssl-dev
 	# kernel fetcher and trixie build chroot
 	apt-utils dpkg-dev debootstrap xz-utils zstd ca-certificates
 	# guest runner
