@@ -47,7 +47,7 @@ UNIT_TESTS := tests/unit/test_json tests/unit/test_util tests/unit/test_fmt \
 	tests/unit/test_drop tests/unit/test_kfunc tests/unit/test_stack \
 	tests/unit/test_usym tests/unit/test_prom
 
-.PHONY: all module cli unit check check-debug lint demo deps clean bench
+.PHONY: all module cli unit check check-debug torture lint demo deps clean bench
 
 all: module cli
 
@@ -161,6 +161,14 @@ check: deps
 bench: deps
 	$(MAKE) cli tests/bench/loadgen tests/bench/lifegen
 	KERNEL="$(or $(KERNEL),6.1)" scripts/bench.sh
+
+# The load/unload torture alone, 100 cycles per kernel (KERNELS="..." for
+# a subset; make check runs 5 on each).
+torture: deps
+	$(MAKE) cli
+	SKIP_LINT=1 SKIP_DEB=1 SKIP_DKMS=1 GUEST_TESTS=torture \
+		TORTURE_CYCLES=$(or $(TORTURE_CYCLES),100) VM_TIMEOUT=5400 \
+		KERNELS="$(KERNELS)" tests/run.sh
 
 check-debug: deps
 	$(MAKE) cli tests/guest/ustack tests/guest/socktap-v99 tests/guest/nlfuzz

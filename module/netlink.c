@@ -152,7 +152,11 @@ static int st_put_status(struct sk_buff *msg)
 	    nla_put_u32(msg, SOCKTAP_A_COUNT_USED, st_funcs_count_used()) ||
 	    nla_put_u32(msg, SOCKTAP_A_SIZE_CAPACITY, st_sizetab_capacity()) ||
 	    nla_put_u32(msg, SOCKTAP_A_SIZE_USED, st_sizetab_used()) ||
-	    st_put_u64(msg, SOCKTAP_A_SIZE_DROPPED, st_sizetab_dropped()))
+	    st_put_u64(msg, SOCKTAP_A_SIZE_DROPPED, st_sizetab_dropped()) ||
+	    nla_put_u32(msg, SOCKTAP_A_LISTEN_CAPACITY,
+			st_listentab_capacity()) ||
+	    nla_put_u32(msg, SOCKTAP_A_LISTEN_USED, st_listentab_used()) ||
+	    st_put_u64(msg, SOCKTAP_A_LISTEN_DROPPED, st_listentab_dropped()))
 		return -EMSGSIZE;
 	return st_put_stacks_info(msg);
 }

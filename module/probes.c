@@ -21,7 +21,7 @@
 static unsigned int maxactive = 256;
 module_param(maxactive, uint, 0444);
 MODULE_PARM_DESC(maxactive,
-		 "kretprobe instances per return probe (calls in flight, e.g. blocked accept()s); more are counted as missed");
+		 "kretprobe instances per return probe (1..4096: calls in flight, e.g. blocked accept()s); more are counted as missed");
 
 static const struct st_probe_family *const st_families[] = {
 	&st_family_sock,
@@ -319,6 +319,15 @@ int st_probes_init(const char *disable)
 	struct st_probe *p;
 	int err;
 
+	/*
+	 * Every instance is allocated at registration: 0 would be the
+	 * kprobe layer's own default, and 4096 is its tracer's limit
+	 * (KRETPROBE_MAXACTIVE_MAX).
+	 */
+	if (maxactive < 1 || maxactive > 4096) {
+		pr_err("maxactive=%u: must be within 1..4096\n", maxactive);
+		return -EINVAL;
+	}
 	for (f = 0; f < ARRAY_SIZE(st_families); f++)
 		n += st_families[f]->count;
 

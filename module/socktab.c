@@ -148,7 +148,13 @@ struct st_sock *st_sock_track(const struct sock *sk, u64 now, bool fresh)
 	}
 	e = st_entry_alloc();
 	if (!e) {
-		this_cpu_inc(*st_untracked);
+		/*
+		 * Sockets, not attempts: a socket is fresh once (socket() or
+		 * accept()); its connect() finding the table full again, or
+		 * that of a socket from before the load, is not counted.
+		 */
+		if (fresh)
+			this_cpu_inc(*st_untracked);
 		return NULL;
 	}
 	st_entry_init(e, now, fresh);

@@ -11,6 +11,7 @@
 #   tests/debug.sh                          everything
 #   GUEST_TESTS="load hits" tests/debug.sh  a subset of the guest tests
 #   VM_TIMEOUT=SECONDS                      limit of the guest run (default 10800)
+#   TORTURE_CYCLES=N                        t_torture.sh's cycles (default 100)
 #
 # One "PASS name" / "FAIL name: why" line per check, the last line
 # "N passed, N failed", exit status 1 when anything failed (as tests/run.sh).
@@ -71,6 +72,8 @@ cd "$ROOT" || exit
 GUEST_TESTS=${GUEST_TESTS:-}
 BUILD=${SOCKTAP_BUILD:-$ROOT/build}
 VM_TIMEOUT=${VM_TIMEOUT:-10800}
+# Load/unload cycles of t_torture.sh (the debug kernel is ~5x slower).
+TORTURE_CYCLES=${TORTURE_CYCLES:-100}
 mkdir -p "$BUILD"
 
 passed=0 failed=0
@@ -126,7 +129,7 @@ vstart=$(date +%s)
 # shellcheck disable=SC2086
 scripts/vm.sh --kernel "$K" --mem 3072 --timeout "$VM_TIMEOUT" --out "$vm" --keep \
 	--append "log_buf_len=8M" -- \
-	"$ROOT/tests/debug.sh" --guest "$out/socktap.ko" "$ROOT/userspace/socktap" $GUEST_TESTS \
+	"TORTURE_CYCLES=$TORTURE_CYCLES" "$ROOT/tests/debug.sh" --guest "$out/socktap.ko" "$ROOT/userspace/socktap" $GUEST_TESTS \
 	> "$BUILD/debug.guest.log" 2>&1
 rc=$?
 count < "$BUILD/debug.guest.log"

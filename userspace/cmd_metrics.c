@@ -104,7 +104,7 @@ static void st_emit_tables(struct prom *p, const struct st_status *s)
 		st_one(p, "socktap_socket_table_used", PROM_GAUGE,
 		       "Sockets tracked now.", s->sock_used);
 		st_one(p, "socktap_socket_table_untracked_total", PROM_COUNTER,
-		       "Sockets not tracked because the socket table was full.",
+		       "Sockets created or accepted while the socket table was full.",
 		       s->sock_untracked);
 	}
 	if (s->have & ST_HAVE_PROC) {
@@ -127,6 +127,16 @@ static void st_emit_tables(struct prom *p, const struct st_status *s)
 		st_one(p, "socktap_size_table_dropped_calls_total", PROM_COUNTER,
 		       "I/O calls of processes that found the size table full.",
 		       s->size_dropped);
+	}
+	if (s->have & ST_HAVE_LISTEN) {
+		st_one(p, "socktap_listener_table_capacity", PROM_GAUGE,
+		       "Listeners the backlog table can hold (listen_capacity).",
+		       s->listen_capacity);
+		st_one(p, "socktap_listener_table_used", PROM_GAUGE,
+		       "Listeners in the backlog table.", s->listen_used);
+		st_one(p, "socktap_listener_table_dropped_total", PROM_COUNTER,
+		       "SYNs and handshakes of listeners that found the backlog table full.",
+		       s->listen_dropped);
 	}
 	if (s->have & ST_HAVE_STACK) {
 		st_one(p, "socktap_stack_table_capacity", PROM_GAUGE,

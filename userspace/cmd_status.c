@@ -65,6 +65,11 @@ static int st_status_counters_text(const struct st_status *s)
 		       s->size_used, s->size_capacity, s->size_dropped);
 		n++;
 	}
+	if (s->have & ST_HAVE_LISTEN) {
+		printf("listener table: %" PRIu64 "/%" PRIu64 " listeners, %" PRIu64 " SYNs and handshakes dropped (table was full)\n",
+		       s->listen_used, s->listen_capacity, s->listen_dropped);
+		n++;
+	}
 	if (s->have & ST_HAVE_COUNT) {
 		printf("counting probes: %" PRIu64 "/%" PRIu64 " in use (count_max)\n",
 		       s->count_used, s->count_max);
@@ -147,7 +152,7 @@ static void st_status_text(const struct st_status *s,
 static void st_status_counters_json(struct json *j, const struct st_status *s)
 {
 	if (s->have & (ST_HAVE_SOCK | ST_HAVE_PROC | ST_HAVE_SIZE |
-		       ST_HAVE_STACK)) {
+		       ST_HAVE_STACK | ST_HAVE_LISTEN)) {
 		json_key(j, "tables");
 		json_begin_object(j);
 		if (s->have & ST_HAVE_SOCK) {
@@ -172,6 +177,14 @@ static void st_status_counters_json(struct json *j, const struct st_status *s)
 			json_kv_uint(j, "capacity", s->size_capacity);
 			json_kv_uint(j, "used", s->size_used);
 			json_kv_uint(j, "dropped", s->size_dropped);
+			json_end_object(j);
+		}
+		if (s->have & ST_HAVE_LISTEN) {
+			json_key(j, "listeners");
+			json_begin_object(j);
+			json_kv_uint(j, "capacity", s->listen_capacity);
+			json_kv_uint(j, "used", s->listen_used);
+			json_kv_uint(j, "dropped", s->listen_dropped);
 			json_end_object(j);
 		}
 		if (s->have & ST_HAVE_STACK) {

@@ -296,7 +296,8 @@ static int st_watch_run(struct st_watch *w, struct st_nl *nl, uint64_t ms)
 		}
 	}
 	while (!rc && !w->done) {
-		r = st_wait(nl_socket_get_fd(nl->sk), deadline);
+		r = st_wait2(nl_socket_get_fd(nl->sk), st_nl_watch_fd(nl),
+			     deadline);
 		if (r == 0 || r == -1)
 			break;
 		if (r < 0) {
@@ -304,7 +305,17 @@ static int st_watch_run(struct st_watch *w, struct st_nl *nl, uint64_t ms)
 			rc = ST_EXIT_ERROR;
 			break;
 		}
-		rc = st_watch_drain(w, nl, cb);
+		if (r == 2 && st_nl_gone(nl)) {
+			/* What the module flushed at unload, then the end. */
+			rc = st_watch_drain(w, nl, cb);
+			if (!rc) {
+				fprintf(stderr, "socktap: the socktap module was unloaded\n");
+				rc = ST_EXIT_NOMODULE;
+			}
+			break;
+		}
+		if (r == 1)
+			rc = st_watch_drain(w, nl, cb);
 	}
 	nl_cb_put(cb);
 	return rc;
@@ -481,6 +492,9 @@ int cmd_watch(int argc, char **argv, struct st_opts *o)
 			rc = st_nl_subscribe(&nl, c ? st_event_group(w.type) :
 					     SOCKTAP_GENL_MCGRP, ST_WATCH_RCVBUF);
 	}
+	/* An rmmod sends no event: nlctrl's notification of it ends us. */
+	if (!rc)
+		rc = st_nl_watch(&nl);
 	/* Subscribed first: events wait in the socket while this reads. */
 	if (!rc && w.type == SOCKTAP_EV_DROP)
 		st_watch_drop_names(&w);

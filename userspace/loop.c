@@ -70,9 +70,13 @@ uint64_t st_now_real(void)
 	return st_now(CLOCK_REALTIME);
 }
 
-int st_wait(int fd, uint64_t deadline_ns)
+int st_wait2(int fd, int fd2, uint64_t deadline_ns)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	/* poll() skips an entry whose descriptor is negative. */
+	struct pollfd pfd[2] = {
+		{ .fd = fd, .events = POLLIN },
+		{ .fd = fd2, .events = POLLIN },
+	};
 	struct timespec ts, *tsp = NULL;
 	uint64_t now, left;
 	int ret;
@@ -89,12 +93,18 @@ int st_wait(int fd, uint64_t deadline_ns)
 			ts.tv_nsec = (long)(left % 1000000000ull);
 			tsp = &ts;
 		}
-		ret = ppoll(&pfd, fd >= 0 ? 1 : 0, tsp, &st_wait_mask);
+		ret = ppoll(pfd, 2, tsp, &st_wait_mask);
+		/* The first one first: events before the news of an unload. */
 		if (ret > 0)
-			return 1;
+			return pfd[0].revents ? 1 : 2;
 		if (ret < 0 && errno != EINTR)
 			return -2;
 		if (ret == 0 && deadline_ns)
 			continue;	/* re-checks the clock: returns 0 */
 	}
+}
+
+int st_wait(int fd, uint64_t deadline_ns)
+{
+	return st_wait2(fd, -1, deadline_ns);
 }

@@ -22,6 +22,8 @@ int st_loop_pending(void);
  * readable, 0 deadline reached, -1 stopped, -2 error (errno set).
  */
 int st_wait(int fd, uint64_t deadline_ns);
+/* st_wait on two descriptors (either may be -1): 1 or 2 says which. */
+int st_wait2(int fd, int fd2, uint64_t deadline_ns);
 
 /* CLOCK_MONOTONIC and CLOCK_REALTIME in ns. */
 uint64_t st_now_mono(void);

@@ -166,18 +166,44 @@ int st_nl_watch_fd(const struct st_nl *nl)
 	return nl->watch ? nl_socket_get_fd(nl->watch) : -1;
 }
 
+/* The family nl talks to is no longer registered (or is another one). */
+static int st_nl_family_gone(struct st_nl *nl)
+{
+	int id = genl_ctrl_resolve(nl->sk, SOCKTAP_GENL_NAME);
+
+	if (id < 0 && id != -NLE_OBJ_NOTFOUND)
+		return 0;	/* cannot tell: assume it is there */
+	return id != nl->family;
+}
+
 int st_nl_gone(struct st_nl *nl)
 {
-	int i, id;
+	int i;
 
 	/* Whatever they say (even an overrun), the lookup below decides. */
 	for (i = 0; nl->watch && i < 64; i++)
 		if (nl_recvmsgs_default(nl->watch) < 0)
 			break;
-	id = genl_ctrl_resolve(nl->sk, SOCKTAP_GENL_NAME);
-	if (id < 0 && id != -NLE_OBJ_NOTFOUND)
-		return 0;	/* cannot tell: assume it is there */
-	return id != nl->family;
+	return st_nl_family_gone(nl);
+}
+
+/*
+ * A request that failed because the module went away: sent to a family id
+ * that is gone (ENOENT from the generic netlink core), or a dump while
+ * rmmod runs (the module's refcount can no longer be taken:
+ * EPROTONOSUPPORT).  The family lookup decides, not the errno alone.
+ */
+static int st_nl_unloaded(struct st_nl *nl)
+{
+	int err = nl->err;
+
+	if (err != -EPROTONOSUPPORT && err != -ENOENT)
+		return 0;
+	if (err == -ENOENT && !st_nl_family_gone(nl))
+		return 0;
+	if (!nl->quiet)
+		fprintf(stderr, "socktap: the socktap module was unloaded\n");
+	return 1;
 }
 
 struct st_call {
@@ -328,6 +354,8 @@ static int st_nl_do(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
 	}
 	if (c->cb_err)
 		rc = c->cb_err;
+	else if (nl->err && st_nl_unloaded(nl))
+		rc = ST_EXIT_NOMODULE;
 	else if (nl->err && nl->quiet)
 		rc = nl->err == -EPERM ? ST_EXIT_PERM : ST_EXIT_ERROR;
 	else if (nl->err)
@@ -442,11 +470,8 @@ int st_nl_session_call(struct st_nl *nl, uint8_t cmd, int dump,
 	nl->quiet = quiet;
 	if (!rc || !nl->err)
 		return rc;
-	/*
-	 * A dump pins the module: while rmmod runs (its family still
-	 * registered) that fails with EPROTONOSUPPORT.
-	 */
-	if (nl->err == -EPROTONOSUPPORT || st_nl_gone(nl)) {
+	/* Or it went between the request and st_nl_call's lookup. */
+	if (rc == ST_EXIT_NOMODULE || st_nl_gone(nl)) {
 		fprintf(stderr, "socktap: the socktap module was unloaded\n");
 		return ST_EXIT_NOMODULE;
 	}

@@ -57,7 +57,9 @@ void st_nl_close(struct st_nl *nl);
  * end.  Returns ST_EXIT_* and prints the kernel's error and extack message
  * on failure; with nl->quiet set, a kernel error is only left in nl->err
  * and nl->errmsg (ST_EXIT_PERM for EPERM, else ST_EXIT_ERROR) for the
- * caller to explain, or to hand to st_nl_report_error.
+ * caller to explain, or to hand to st_nl_report_error.  A request that
+ * failed because the module was unloaded meanwhile returns
+ * ST_EXIT_NOMODULE (and says so unless quiet).
  */
 int st_nl_call(struct st_nl *nl, uint8_t cmd, int dump, st_build_fn build,
 	       void *build_arg, st_msg_fn fn, void *arg);

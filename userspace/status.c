@@ -13,7 +13,7 @@ static uint64_t st_get(struct nlattr **tb, int attr)
 	return tb[attr] ? st_nla_uint(tb[attr]) : 0;
 }
 
-/* Size table, counting probes and the stack session. */
+/* Size and listener tables, counting probes and the stack session. */
 static void st_status_new_cb(struct nlattr **tb, struct st_status *s)
 {
 	if (tb[SOCKTAP_A_SIZE_CAPACITY] || tb[SOCKTAP_A_SIZE_USED])
@@ -21,6 +21,12 @@ static void st_status_new_cb(struct nlattr **tb, struct st_status *s)
 	s->size_capacity = st_get(tb, SOCKTAP_A_SIZE_CAPACITY);
 	s->size_used = st_get(tb, SOCKTAP_A_SIZE_USED);
 	s->size_dropped = st_get(tb, SOCKTAP_A_SIZE_DROPPED);
+
+	if (tb[SOCKTAP_A_LISTEN_CAPACITY])
+		s->have |= ST_HAVE_LISTEN;
+	s->listen_capacity = st_get(tb, SOCKTAP_A_LISTEN_CAPACITY);
+	s->listen_used = st_get(tb, SOCKTAP_A_LISTEN_USED);
+	s->listen_dropped = st_get(tb, SOCKTAP_A_LISTEN_DROPPED);
 
 	if (tb[SOCKTAP_A_COUNT_MAX])
 		s->have |= ST_HAVE_COUNT;

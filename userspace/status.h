@@ -17,6 +17,7 @@ enum {
 	ST_HAVE_COUNT = 1 << 5,		/* SOCKTAP_A_COUNT_MAX/USED */
 	ST_HAVE_STACK = 1 << 6,		/* SOCKTAP_A_STACK_CAPACITY/USED/DROPPED */
 	ST_HAVE_STACK_SESSION = 1 << 7,	/* SOCKTAP_A_STACK_FUNC/MODE/HITS/MISSED */
+	ST_HAVE_LISTEN = 1 << 8,	/* SOCKTAP_A_LISTEN_CAPACITY/USED/DROPPED */
 };
 
 struct st_status {
@@ -30,6 +31,7 @@ struct st_status {
 	uint32_t filter_pid, filter_port, filter_netns;
 	uint64_t filtered;
 	uint64_t size_capacity, size_used, size_dropped;
+	uint64_t listen_capacity, listen_used, listen_dropped;
 	uint64_t count_max, count_used;
 	uint64_t stack_capacity, stack_used, stack_dropped;
 	char stack_func[SOCKTAP_FUNC_NAME_MAX];	/* the session's function */

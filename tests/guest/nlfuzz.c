@@ -307,6 +307,9 @@ static const uint8_t akind[SOCKTAP_A_MAX + 1] = {
 	[SOCKTAP_A_SIZE_CAPACITY] = K_U32,
 	[SOCKTAP_A_SIZE_USED] = K_U32,
 	[SOCKTAP_A_SIZE_DROPPED] = K_U64,
+	[SOCKTAP_A_LISTEN_CAPACITY] = K_U32,
+	[SOCKTAP_A_LISTEN_USED] = K_U32,
+	[SOCKTAP_A_LISTEN_DROPPED] = K_U64,
 };
 
 /* One attribute every reply of the command carries. */

@@ -116,7 +116,7 @@ check_cmd rmmod_proc16 rmmod socktap
 check_eq dmesg_clean_tables "$(dmesg_bad)" ""
 
 # ---- capacities out of range are refused, naming the parameter
-for p in sock_capacity=1 sock_capacity=4194305 proc_capacity=0 event_queue=1 event_delay=1001; do
+for p in sock_capacity=1 sock_capacity=4194305 proc_capacity=0 event_queue=1 event_delay=1001 maxactive=0 maxactive=4097; do
 	dmesg -C
 	if insmod "$KO" "$p" 2>/dev/null; then
 		fail "refused_$p" "insmod accepted $p"

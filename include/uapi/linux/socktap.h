@@ -200,11 +200,17 @@ enum socktap_cmd {
  * @SOCKTAP_A_SIZE_USED: u32 in STATUS, processes in the size table
  * @SOCKTAP_A_SIZE_DROPPED: u64 in STATUS, I/O of processes that found the
  *	size table full
+ * @SOCKTAP_A_LISTEN_CAPACITY: u32 in STATUS, listeners the backlog table
+ *	holds (listen_capacity)
+ * @SOCKTAP_A_LISTEN_USED: u32 in STATUS, listeners in it
+ * @SOCKTAP_A_LISTEN_DROPPED: u64 in STATUS, SYNs and handshakes of
+ *	listeners that found it full
  *
  * Status (all u64 unless said): table capacities, use and what did not fit.
  * @SOCKTAP_A_SOCK_CAPACITY: u32, socket table capacity (module parameter)
  * @SOCKTAP_A_SOCK_USED: sockets tracked now
- * @SOCKTAP_A_SOCK_UNTRACKED: sockets not tracked because the table was full
+ * @SOCKTAP_A_SOCK_UNTRACKED: sockets created or accepted while the table was
+ *	full (each counted once)
  * @SOCKTAP_A_PROC_CAPACITY: u32, process table capacity (module parameter)
  * @SOCKTAP_A_PROC_USED: processes in the table
  * @SOCKTAP_A_PROC_DROPPED: events of processes that found the table full
@@ -392,6 +398,9 @@ enum socktap_attr {
 	SOCKTAP_A_SIZE_CAPACITY,
 	SOCKTAP_A_SIZE_USED,
 	SOCKTAP_A_SIZE_DROPPED,
+	SOCKTAP_A_LISTEN_CAPACITY,
+	SOCKTAP_A_LISTEN_USED,
+	SOCKTAP_A_LISTEN_DROPPED,
 
 	__SOCKTAP_A_MAX,
 	SOCKTAP_A_MAX = __SOCKTAP_A_MAX - 1
