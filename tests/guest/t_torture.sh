@@ -5,7 +5,7 @@
 # a veth pair with netem loss, so retransmitting) and a streaming CLI run;
 # every 10th load with the smallest tables and queues, every 10th with
 # half the probe points disabled, every 5th with a stacks and a count
-# session open across the unload.  Then: every cycle loaded and unloaded,
+# session and a top open across the unload.  Then: every cycle loaded and unloaded,
 # every CLI ended with the documented status when the module went away,
 # the traffic unharmed, dmesg clean, and the kernel's memory back where
 # it was before the cycles.
@@ -254,14 +254,14 @@ sessions_up() {
 }
 
 counters_reset() {
-	ins_ok=0 rm_ok=0 st_ok=0 w_events=0 w_exit3=0 w_hung=0 sess_n=0 sess_exit3=0
+	ins_ok=0 rm_ok=0 rm_busy=0 st_ok=0 w_events=0 w_exit3=0 w_hung=0 sess_n=0 sess_exit3=0
 	w_bad="" s_bad=""
 	LAPS=()
 }
 
 # cycle N PARAMS...: one load, CLIs, one unload.
 cycle() {
-	local n=$1 type=${TYPES[$(($1 % 4))]} w s c p got sess=0
+	local n=$1 type=${TYPES[$(($1 % 4))]} w s c tp p got sess=0
 	shift
 	case "$*" in disable=*) type=state ;; esac
 	tm=$(now_ms)
@@ -282,6 +282,9 @@ cycle() {
 		s=$!
 		"$SOCKTAP" count -d 3600 'tcp_v4_connect' >/dev/null 2>$W/count.err &
 		c=$!
+		# A poller: its next dump after the unload fails.
+		"$SOCKTAP" top -d 0.5 -j >/dev/null 2>$W/top.err &
+		tp=$!
 	fi
 	# The storm makes connections, accepts, state changes and closes
 	# all the time: the watch shows events once it is subscribed.
@@ -299,8 +302,16 @@ cycle() {
 		done
 	fi
 	lap sessions
-	if ! rmmod socktap; then
-		fail "rmmod_$n" "rmmod failed: $(dmesg | tail -3 | tr '\n' ' ')"
+	# A dump in flight (top's) holds a module reference: rmmod then
+	# says "in use", as it would to a user; again after a moment.
+	for _ in $(seq 10); do
+		rmmod socktap 2>$W/rmmod.err && break
+		grep -q 'in use' $W/rmmod.err || break
+		rm_busy=$((rm_busy + 1))
+		nap 0.2
+	done
+	if grep -q '^socktap ' /proc/modules; then
+		fail "rmmod_$n" "rmmod failed: $(cat $W/rmmod.err) $(dmesg | tail -3 | tr '\n' ' ')"
 		kill -INT $w 2>/dev/null
 		return 1
 	fi
@@ -317,13 +328,13 @@ cycle() {
 		[ -z "$w_bad" ] && w_bad="cycle $n: watch $type ended '$xrc': $(tr '\n' ' ' <$W/watch.err)"
 	fi
 	if [ $sess = 1 ]; then
-		sess_n=$((sess_n + 2))
-		for p in $s $c; do
+		sess_n=$((sess_n + 3))
+		for p in $s $c $tp; do
 			wait_exit "$p" 60
 			if [ "$xrc" = 3 ]; then
 				sess_exit3=$((sess_exit3 + 1))
 			elif [ -z "$s_bad" ]; then
-				s_bad="cycle $n: ended '$xrc': $(cat $W/stacks.err $W/count.err | tr '\n' ' ')"
+				s_bad="cycle $n: ended '$xrc': $(cat $W/stacks.err $W/count.err $W/top.err | tr '\n' ' ')"
 			fi
 		done
 	fi
@@ -382,6 +393,7 @@ echo "INFO $TORTURE_CYCLES cycles in $((t1 - t0)) ms ($(((t1 - t0) / TORTURE_CYC
 echo "INFO ms per step, all cycles: $(for k in insmod first_event status sessions rmmod cli_exit; do printf '%s %s ' $k "${LAPS[$k]:-0}"; done)"
 check_eq insmod_cycles $ins_ok "$TORTURE_CYCLES"
 check_eq rmmod_cycles $rm_ok "$TORTURE_CYCLES"
+echo "INFO rmmod found the module in use (a dump in flight) $rm_busy times"
 check_eq status_ok_cycles $st_ok "$TORTURE_CYCLES"
 check_eq watch_events_cycles $w_events "$TORTURE_CYCLES"
 if [ $w_exit3 = "$TORTURE_CYCLES" ]; then
@@ -392,7 +404,7 @@ fi
 if [ $sess_exit3 = $sess_n ]; then
 	pass sessions_exit_3_on_unload
 else
-	fail sessions_exit_3_on_unload "$sess_exit3 of $sess_n stacks/count sessions exited 3; first: $s_bad"
+	fail sessions_exit_3_on_unload "$sess_exit3 of $sess_n stacks/count/top runs exited 3; first: $s_bad"
 fi
 traffic_stop torture
 check_eq unloaded "$(grep -c '^socktap ' /proc/modules)" 0
