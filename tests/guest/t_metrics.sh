@@ -166,7 +166,7 @@ check_eq nobody_rc "$?" 0
 check_grep nobody_says_left_out 'left out, as they need CAP_NET_ADMIN: per-process counters.*listeners.*I/O sizes' "$(cat $D/nobody.err)"
 check_cmd nobody_parser $P $D/nobody.prom
 promcheck nobody_promtool $D/nobody.prom
-check_eq nobody_no_process_or_listener "$(pv $D/nobody.prom "[k for k in fams if k.startswith(('socktap_process_', 'socktap_listener_')) and not k.startswith('socktap_process_table_')]")" "[]"
+check_eq nobody_no_process_or_listener "$(pv $D/nobody.prom "[k for k in fams if k.startswith(('socktap_process_', 'socktap_listener_')) and not k.startswith(('socktap_process_table_', 'socktap_listener_table_'))]")" "[]"
 check_eq nobody_has_tcp "$(pv $D/nobody.prom "n('socktap_tcp_events_total', event='connect_established')")" 1
 check_eq nobody_has_hists "$(pv $D/nobody.prom "n('socktap_connect_seconds_count')")" 1
 
