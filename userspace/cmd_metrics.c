@@ -97,56 +97,25 @@ static void st_one(struct prom *p, const char *name, enum prom_type type,
 
 static void st_emit_tables(struct prom *p, const struct st_status *s)
 {
-	if (s->have & ST_HAVE_SOCK) {
-		st_one(p, "socktap_socket_table_capacity", PROM_GAUGE,
-		       "Sockets the socket table can track (sock_capacity).",
-		       s->sock_capacity);
-		st_one(p, "socktap_socket_table_used", PROM_GAUGE,
-		       "Sockets tracked now.", s->sock_used);
-		st_one(p, "socktap_socket_table_untracked_total", PROM_COUNTER,
-		       "Sockets created or accepted while the socket table was full.",
-		       s->sock_untracked);
-	}
-	if (s->have & ST_HAVE_PROC) {
-		st_one(p, "socktap_process_table_capacity", PROM_GAUGE,
-		       "Processes the process table can hold (proc_capacity).",
-		       s->proc_capacity);
-		st_one(p, "socktap_process_table_used", PROM_GAUGE,
-		       "Processes in the process table.", s->proc_used);
-		st_one(p, "socktap_process_table_dropped_events_total",
-		       PROM_COUNTER,
-		       "Events of processes that found the process table full.",
-		       s->proc_dropped);
-	}
-	if (s->have & ST_HAVE_SIZE) {
-		st_one(p, "socktap_size_table_capacity", PROM_GAUGE,
-		       "Processes the I/O size table can hold (size_proc_capacity).",
-		       s->size_capacity);
-		st_one(p, "socktap_size_table_used", PROM_GAUGE,
-		       "Processes in the I/O size table.", s->size_used);
-		st_one(p, "socktap_size_table_dropped_calls_total", PROM_COUNTER,
-		       "I/O calls of processes that found the size table full.",
-		       s->size_dropped);
-	}
-	if (s->have & ST_HAVE_LISTEN) {
-		st_one(p, "socktap_listener_table_capacity", PROM_GAUGE,
-		       "Listeners the backlog table can hold (listen_capacity).",
-		       s->listen_capacity);
-		st_one(p, "socktap_listener_table_used", PROM_GAUGE,
-		       "Listeners in the backlog table.", s->listen_used);
-		st_one(p, "socktap_listener_table_dropped_total", PROM_COUNTER,
-		       "SYNs and handshakes of listeners that found the backlog table full.",
-		       s->listen_dropped);
-	}
-	if (s->have & ST_HAVE_STACK) {
-		st_one(p, "socktap_stack_table_capacity", PROM_GAUGE,
-		       "Distinct stacks the stack table can hold (stack_capacity).",
-		       s->stack_capacity);
-		st_one(p, "socktap_stack_table_used", PROM_GAUGE,
-		       "Distinct stacks in the stack table.", s->stack_used);
-		st_one(p, "socktap_stack_table_dropped_calls_total", PROM_COUNTER,
-		       "Calls whose new stack found the stack table full.",
-		       s->stack_dropped);
+	static const char *const kind[] = { "capacity", "used" };
+	static const enum prom_type type[] = {
+		PROM_GAUGE, PROM_GAUGE, PROM_COUNTER
+	};
+	const struct st_table_desc *t;
+	char name[96];
+	unsigned int f;
+	size_t i;
+
+	for (i = 0; i < st_ntables; i++) {
+		t = &st_tables[i];
+		if (!(s->have & t->have))
+			continue;
+		for (f = 0; f < 3; f++) {
+			snprintf(name, sizeof(name), "%s_%s", t->prom,
+				 f < 2 ? kind[f] : t->prom_lost);
+			st_one(p, name, type[f], t->help[f],
+			       st_table_val(s, t, f));
+		}
 	}
 }
 

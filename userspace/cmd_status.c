@@ -35,17 +35,18 @@ static void usage(FILE *out)
 /* The table, event and filter lines; returns how many it printed. */
 static int st_status_counters_text(const struct st_status *s)
 {
+	const struct st_table_desc *t;
 	char buf[96];
+	size_t i;
 	int n = 0;
 
-	if (s->have & ST_HAVE_SOCK) {
-		printf("socket table: %" PRIu64 "/%" PRIu64 " sockets tracked, %" PRIu64 " not tracked (table was full)\n",
-		       s->sock_used, s->sock_capacity, s->sock_untracked);
-		n++;
-	}
-	if (s->have & ST_HAVE_PROC) {
-		printf("process table: %" PRIu64 "/%" PRIu64 " processes, %" PRIu64 " events dropped (table was full)\n",
-		       s->proc_used, s->proc_capacity, s->proc_dropped);
+	for (i = 0; i < st_ntables; i++) {
+		t = &st_tables[i];
+		if (!(s->have & t->have))
+			continue;
+		printf("%s: %" PRIu64 "/%" PRIu64 " %s, %" PRIu64 " %s (table was full)\n",
+		       t->text, st_table_val(s, t, 1), st_table_val(s, t, 0),
+		       t->rows, st_table_val(s, t, 2), t->lost);
 		n++;
 	}
 	if (s->have & ST_HAVE_EV) {
@@ -60,24 +61,9 @@ static int st_status_counters_text(const struct st_status *s)
 		       s->filtered);
 		n++;
 	}
-	if (s->have & ST_HAVE_SIZE) {
-		printf("size table: %" PRIu64 "/%" PRIu64 " processes, %" PRIu64 " I/O calls dropped (table was full)\n",
-		       s->size_used, s->size_capacity, s->size_dropped);
-		n++;
-	}
-	if (s->have & ST_HAVE_LISTEN) {
-		printf("listener table: %" PRIu64 "/%" PRIu64 " listeners, %" PRIu64 " SYNs and handshakes dropped (table was full)\n",
-		       s->listen_used, s->listen_capacity, s->listen_dropped);
-		n++;
-	}
 	if (s->have & ST_HAVE_COUNT) {
 		printf("counting probes: %" PRIu64 "/%" PRIu64 " in use (count_max)\n",
 		       s->count_used, s->count_max);
-		n++;
-	}
-	if (s->have & ST_HAVE_STACK) {
-		printf("stack table: %" PRIu64 "/%" PRIu64 " stacks, %" PRIu64 " calls dropped (table was full)\n",
-		       s->stack_used, s->stack_capacity, s->stack_dropped);
 		n++;
 	}
 	if (s->have & ST_HAVE_STACK_SESSION) {
@@ -151,48 +137,22 @@ static void st_status_text(const struct st_status *s,
 
 static void st_status_counters_json(struct json *j, const struct st_status *s)
 {
+	const struct st_table_desc *t;
+	size_t i;
+
 	if (s->have & (ST_HAVE_SOCK | ST_HAVE_PROC | ST_HAVE_SIZE |
 		       ST_HAVE_STACK | ST_HAVE_LISTEN)) {
 		json_key(j, "tables");
 		json_begin_object(j);
-		if (s->have & ST_HAVE_SOCK) {
-			json_key(j, "sockets");
+		for (i = 0; i < st_ntables; i++) {
+			t = &st_tables[i];
+			if (!(s->have & t->have))
+				continue;
+			json_key(j, t->json);
 			json_begin_object(j);
-			json_kv_uint(j, "capacity", s->sock_capacity);
-			json_kv_uint(j, "used", s->sock_used);
-			json_kv_uint(j, "untracked", s->sock_untracked);
-			json_end_object(j);
-		}
-		if (s->have & ST_HAVE_PROC) {
-			json_key(j, "processes");
-			json_begin_object(j);
-			json_kv_uint(j, "capacity", s->proc_capacity);
-			json_kv_uint(j, "used", s->proc_used);
-			json_kv_uint(j, "dropped", s->proc_dropped);
-			json_end_object(j);
-		}
-		if (s->have & ST_HAVE_SIZE) {
-			json_key(j, "sizes");
-			json_begin_object(j);
-			json_kv_uint(j, "capacity", s->size_capacity);
-			json_kv_uint(j, "used", s->size_used);
-			json_kv_uint(j, "dropped", s->size_dropped);
-			json_end_object(j);
-		}
-		if (s->have & ST_HAVE_LISTEN) {
-			json_key(j, "listeners");
-			json_begin_object(j);
-			json_kv_uint(j, "capacity", s->listen_capacity);
-			json_kv_uint(j, "used", s->listen_used);
-			json_kv_uint(j, "dropped", s->listen_dropped);
-			json_end_object(j);
-		}
-		if (s->have & ST_HAVE_STACK) {
-			json_key(j, "stacks");
-			json_begin_object(j);
-			json_kv_uint(j, "capacity", s->stack_capacity);
-			json_kv_uint(j, "used", s->stack_used);
-			json_kv_uint(j, "dropped", s->stack_dropped);
+			json_kv_uint(j, "capacity", st_table_val(s, t, 0));
+			json_kv_uint(j, "used", st_table_val(s, t, 1));
+			json_kv_uint(j, t->json_lost, st_table_val(s, t, 2));
 			json_end_object(j);
 		}
 		json_end_object(j);

@@ -1,12 +1,62 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "status.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <netlink/attr.h>
 
 #include "fmt.h"
+
+#define ST_TABLE_OFF(c, u, l) { offsetof(struct st_status, c), \
+	offsetof(struct st_status, u), offsetof(struct st_status, l) }
+
+const struct st_table_desc st_tables[] = {
+	{ ST_HAVE_SOCK, "socket table", "sockets tracked", "not tracked",
+	  "sockets", "untracked", "socktap_socket_table", "untracked_total",
+	  { "Sockets the socket table can track (sock_capacity).",
+	    "Sockets tracked now.",
+	    "Sockets created or accepted while the socket table was full." },
+	  ST_TABLE_OFF(sock_capacity, sock_used, sock_untracked) },
+	{ ST_HAVE_PROC, "process table", "processes", "events dropped",
+	  "processes", "dropped", "socktap_process_table",
+	  "dropped_events_total",
+	  { "Processes the process table can hold (proc_capacity).",
+	    "Processes in the process table.",
+	    "Events of processes that found the process table full." },
+	  ST_TABLE_OFF(proc_capacity, proc_used, proc_dropped) },
+	{ ST_HAVE_SIZE, "size table", "processes", "I/O calls dropped",
+	  "sizes", "dropped", "socktap_size_table", "dropped_calls_total",
+	  { "Processes the I/O size table can hold (size_proc_capacity).",
+	    "Processes in the I/O size table.",
+	    "I/O calls of processes that found the size table full." },
+	  ST_TABLE_OFF(size_capacity, size_used, size_dropped) },
+	{ ST_HAVE_LISTEN, "listener table", "listeners",
+	  "SYNs and handshakes dropped", "listeners", "dropped",
+	  "socktap_listener_table", "dropped_total",
+	  { "Listeners the backlog table can hold (listen_capacity).",
+	    "Listeners in the backlog table.",
+	    "SYNs and handshakes of listeners that found the backlog table full." },
+	  ST_TABLE_OFF(listen_capacity, listen_used, listen_dropped) },
+	{ ST_HAVE_STACK, "stack table", "stacks", "calls dropped",
+	  "stacks", "dropped", "socktap_stack_table", "dropped_calls_total",
+	  { "Distinct stacks the stack table can hold (stack_capacity).",
+	    "Distinct stacks in the stack table.",
+	    "Calls whose new stack found the stack table full." },
+	  ST_TABLE_OFF(stack_capacity, stack_used, stack_dropped) },
+};
+
+const size_t st_ntables = sizeof(st_tables) / sizeof(st_tables[0]);
+
+uint64_t st_table_val(const struct st_status *s, const struct st_table_desc *t,
+		      unsigned int i)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)s + t->off[i], sizeof(v));
+	return v;
+}
 
 static uint64_t st_get(struct nlattr **tb, int attr)
 {

@@ -39,6 +39,30 @@ struct st_status {
 	uint64_t stack_hits, stack_missed;
 };
 
+/*
+ * The module's bounded tables, as status, status -j and metrics show them:
+ * capacity, use and what did not fit (fields of struct st_status).
+ */
+struct st_table_desc {
+	unsigned int have;	/* ST_HAVE_* */
+	const char *text;	/* "socket table" */
+	const char *rows;	/* what used counts: "sockets tracked" */
+	const char *lost;	/* what lost counts: "not tracked" */
+	const char *json;	/* key under "tables" */
+	const char *json_lost;	/* key of lost */
+	const char *prom;	/* metric family prefix */
+	const char *prom_lost;	/* suffix of the lost counter */
+	const char *help[3];	/* capacity, used, lost */
+	size_t off[3];		/* offsetof(struct st_status, ...): the same */
+};
+
+extern const struct st_table_desc st_tables[];
+extern const size_t st_ntables;
+
+/* Field i (0 capacity, 1 used, 2 lost) of table t in s. */
+uint64_t st_table_val(const struct st_status *s, const struct st_table_desc *t,
+		      unsigned int i);
+
 /* SOCKTAP_CMD_STATUS into s; returns ST_EXIT_*. */
 int st_status_fetch(struct st_nl *nl, struct st_status *s);
 

@@ -69,6 +69,17 @@ load() {
 	insmod "$KO" "$@"
 }
 
+# A line of debugfs status: no socket call, so no table lookup of our own.
+dstat() { awk -v k="$1" '$1 == k { print $2 }' "$DBG/status"; }
+# wait_dstat KEY VALUE: until debugfs shows it (frees wait for RCU), 10 s
+# at most.
+wait_dstat() {
+	for _ in $(seq 100); do
+		[ "$(dstat "$1")" = "$2" ] && return
+		sleep 0.1
+	done
+}
+
 # Leave with the number of failed checks as the exit status.
 finish() {
 	exit $((GUEST_FAILS > 100 ? 100 : GUEST_FAILS))

@@ -16,15 +16,6 @@ cleanup() {
 trap cleanup EXIT
 
 st() { "$SOCKTAP" status -j | $Q "d['tables']$1"; }
-# From debugfs: no socket call, so no process-table lookup of our own.
-dstat() { awk -v k="$1" '$1 == k { print $2 }' $DBG/status; }
-# wait_dstat KEY VALUE: until debugfs shows it (frees wait for RCU), 5 s at most.
-wait_dstat() {
-	for _ in $(seq 50); do
-		[ "$(dstat "$1")" = "$2" ] && return
-		sleep 0.1
-	done
-}
 # hold CMD: one command to the socket holder; its answer in $reply.
 hold() {
 	reply="no answer"

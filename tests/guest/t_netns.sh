@@ -54,9 +54,8 @@ bg() {
 	done
 }
 field() { $Q "d['$1']"; }
-# A counter straight from debugfs: reading it makes no socket call, so it
-# does not add to the filtered count it reads.
-dstat() { awk -v k="$1" '$1 == k { print $2 }' $DBG/status; }
+# (dstat reads debugfs: no socket call, so it does not add to the
+# filtered count it reads.)
 # (hist and top note on stderr that a filter is set: kept out of the log.)
 hist_count() { "$SOCKTAP" hist -j connect 2>>$W/cli.err | $Q "d['count']"; }
 hist_b24() { "$SOCKTAP" hist -j connect 2>>$W/cli.err | $Q "bucket(24)"; }

@@ -34,15 +34,7 @@ exec 9<>$W/nap
 nap() { read -r -t "$1" _ <&9; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# Counters from debugfs: reading them makes no socket call.
-dstat() { awk -v k="$1" '$1 == k { print $2 }' $DBG/status; }
 tcpc() { awk -v n="$1" '$1 == n { print $2 }' $DBG/tcp; }
-wait_dstat() {
-	for _ in $(seq 100); do
-		[ "$(dstat "$1")" = "$2" ] && return
-		nap 0.1
-	done
-}
 hits_all() { awk 'NR > 1 { s += $4 } END { print s }' $DBG/probes; }
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 # socktap's vmalloc areas while it is loaded: "caller pages", sorted.
