@@ -12,6 +12,8 @@
 #   GUEST_TESTS="load hits" tests/debug.sh  a subset of the guest tests
 #   VM_TIMEOUT=SECONDS                      limit of the guest run (default 10800)
 #   TORTURE_CYCLES=N                        t_torture.sh's cycles (default 100)
+#   FUZZ_COUNT=N                            t_fuzz.sh's requests (its default
+#                                           for a kernel other than 6.1: 200000)
 #
 # One "PASS name" / "FAIL name: why" line per check, the last line
 # "N passed, N failed", exit status 1 when anything failed (as tests/run.sh).
@@ -129,7 +131,8 @@ vstart=$(date +%s)
 # shellcheck disable=SC2086
 scripts/vm.sh --kernel "$K" --mem 3072 --timeout "$VM_TIMEOUT" --out "$vm" --keep \
 	--append "log_buf_len=8M" -- \
-	"TORTURE_CYCLES=$TORTURE_CYCLES" "$ROOT/tests/debug.sh" --guest "$out/socktap.ko" "$ROOT/userspace/socktap" $GUEST_TESTS \
+	"TORTURE_CYCLES=$TORTURE_CYCLES" ${FUZZ_COUNT:+"FUZZ_COUNT=$FUZZ_COUNT"} \
+	"$ROOT/tests/debug.sh" --guest "$out/socktap.ko" "$ROOT/userspace/socktap" $GUEST_TESTS \
 	> "$BUILD/debug.guest.log" 2>&1
 rc=$?
 count < "$BUILD/debug.guest.log"

@@ -4,8 +4,9 @@
 # install section (scripts/deb.sh, scripts/deb-test.sh), then for each
 # kernel of the matrix: fetch, build with W=1, boot under QEMU and run
 # tests/guest/ inside it, then build and install through DKMS and boot that
-# module (scripts/dkms.sh).  SKIP_LINT=1, SKIP_DEB=1, SKIP_DKMS=1 leave
-# those out.
+# module (scripts/dkms.sh); last, when it is cached, a pass on the debug
+# kernel (tests/debug.sh).  SKIP_LINT=1, SKIP_DEB=1, SKIP_DKMS=1,
+# SKIP_DEBUG=1 leave those out.
 #
 #   KERNELS="6.1 7.3" tests/run.sh        a subset of the matrix
 #   GUEST_TESTS="load hits" tests/run.sh  a subset of the guest tests
@@ -158,6 +159,25 @@ for k in $KERNELS; do
 	count < "$BUILD/$k.result"
 	grep '^# ' "$BUILD/$k.result"
 done
+
+# 4. The debug kernel (KASAN, lockdep, kmemleak, KFENCE, DEBUG_OBJECTS),
+# when scripts/debug-kernel.sh has a complete build cached: building it
+# takes ~30 min and the whole suite on it over an hour, more than CI has,
+# so here a shorter pass (DEBUG_TESTS; fewer torture cycles and fuzz
+# requests).  make check-debug runs everything.  SKIP_DEBUG=1 leaves it out.
+DEBUG_TESTS=${DEBUG_TESTS:-load sock tcp unload unload_sockets capacity saturate torture fuzz}
+if [ -z "$GUEST_TESTS" ] && [ -z "${SKIP_DEBUG:-}" ]; then
+	if scripts/debug-kernel.sh status > /dev/null 2>&1; then
+		echo "# debug-6.1: started $(date +%T)"
+		GUEST_TESTS="$DEBUG_TESTS" TORTURE_CYCLES=${DEBUG_TORTURE_CYCLES:-5} \
+			FUZZ_COUNT=${DEBUG_FUZZ_COUNT:-20000} VM_TIMEOUT=2700 \
+			tests/debug.sh > "$BUILD/debug.result" 2>&1
+		count < "$BUILD/debug.result"
+		grep '^# ' "$BUILD/debug.result"
+	else
+		echo "# debug-6.1: no cached debug kernel (scripts/debug-kernel.sh build), left out"
+	fi
+fi
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
