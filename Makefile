@@ -7,6 +7,8 @@
 #                 kmemleak, KFENCE, DEBUG_OBJECTS; scripts/debug-kernel.sh
 #                 builds it once, ~30 min, into SOCKTAP_CACHE), then a
 #                 kmemleak scan after the last rmmod (tests/debug.sh)
+# make torture    the load/unload torture alone, 100 cycles per kernel
+#                 (KERNELS=..., TORTURE_CYCLES=N)
 # make lint       sparse + checkpatch on module/
 # make demo       boot a Debian kernel, load socktap, make traffic, show it
 # make bench      overhead (vs bpftrace) and memory under QEMU -icount
