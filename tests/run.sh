@@ -12,6 +12,8 @@
 #   GUEST_TESTS="load hits" tests/run.sh  a subset of the guest tests
 #   TORTURE_CYCLES=N                      load/unload cycles of t_torture.sh
 #                                         (default 5 here; make torture: 100)
+#   FUZZ_COUNT=N                          requests of t_fuzz.sh (its default:
+#                                         10^6 on 6.1, 200000 elsewhere)
 #
 # One "PASS name" / "FAIL name: why" line per check; the last line is
 # "N passed, N failed"; exit status 1 when anything failed.
@@ -116,7 +118,7 @@ one_kernel() {
 	rm -rf "$BUILD/$k.vm"
 	# shellcheck disable=SC2086
 	scripts/vm.sh --kernel "$k" --timeout "$VM_TIMEOUT" --out "$BUILD/$k.vm" --keep -- \
-		"TORTURE_CYCLES=$TORTURE_CYCLES" "$ROOT/tests/guest/main.sh" "$k" "$out/socktap.ko" "$ROOT/userspace/socktap" $GUEST_TESTS \
+		"TORTURE_CYCLES=$TORTURE_CYCLES" ${FUZZ_COUNT:+"FUZZ_COUNT=$FUZZ_COUNT"} "$ROOT/tests/guest/main.sh" "$k" "$out/socktap.ko" "$ROOT/userspace/socktap" $GUEST_TESTS \
 		> "$BUILD/$k.guest.log" 2>&1
 	rc=$?
 	cat "$BUILD/$k.guest.log"
