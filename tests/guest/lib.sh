@@ -80,6 +80,20 @@ wait_dstat() {
 	done
 }
 
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# A /proc/meminfo figure in kB: meminfo SUnreclaim
+meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+# Every slab cache's per-CPU slabs flushed and empty slabs freed
+# (kmem_cache_shrink).
+slab_shrink() {
+	for f in /sys/kernel/slab/*/shrink; do echo 1 >"$f" 2>/dev/null; done
+}
+# nap_init DIR, then nap SEC: a sleep that starts no process (a loaded
+# TCG guest takes up to seconds to start one): a read with a timeout on
+# a FIFO (in DIR, on descriptor 9) nobody writes to.
+nap_init() { mkfifo "$1/nap" && exec 9<>"$1/nap"; }
+nap() { read -r -t "$1" _ <&9; }
+
 # Leave with the number of failed checks as the exit status.
 finish() {
 	exit $((GUEST_FAILS > 100 ? 100 : GUEST_FAILS))

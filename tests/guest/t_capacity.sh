@@ -24,7 +24,7 @@ hold() {
 }
 # Module memory: Percpu from meminfo, and size and caller of every
 # vmalloc area socktap's code allocated.
-percpu() { awk '$1 == "Percpu:" { print $2 }' /proc/meminfo; }
+percpu() { meminfo Percpu; }
 missed() { awk -v n="$1" '$1 == n { print $5 }' $DBG/probes; }
 vmareas() { awk '/\[socktap\]/ { print $2, $3 }' /proc/vmallocinfo | sort; }
 

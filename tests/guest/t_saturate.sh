@@ -27,16 +27,11 @@ cleanup() {
 }
 trap cleanup EXIT
 Q="python3 $GUEST_DIR/jq.py"
-mkfifo $W/nap $W/go
-exec 9<>$W/nap
-# nap SEC: sleep without starting a process (a loaded TCG guest is slow
-# to start one).
-nap() { read -r -t "$1" _ <&9; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+mkfifo $W/go
+nap_init $W
 
 tcpc() { awk -v n="$1" '$1 == n { print $2 }' $DBG/tcp; }
 hits_all() { awk 'NR > 1 { s += $4 } END { print s }' $DBG/probes; }
-meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 # socktap's vmalloc areas while it is loaded: "caller pages", sorted.
 vm_st() {
 	awk '/\[socktap\]/ { n = 0; for (i = 4; i <= NF; i++) if ($i ~ /^pages=/) n = substr($i, 7); print $3, n }' /proc/vmallocinfo |
@@ -45,7 +40,7 @@ vm_st() {
 vm_st_pages() { vm_st | awk '{ s += $2 } END { print s + 0 }'; }
 slab_settle() {
 	echo 3 >/proc/sys/vm/drop_caches
-	for f in /sys/kernel/slab/*/shrink; do echo 1 >"$f" 2>/dev/null; done
+	slab_shrink
 }
 # hold CMD: one command to the socket holder; its answer in $reply.
 hold() {

@@ -51,13 +51,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # Waits are reads with a timeout on FIFOs, not sleep loops: a loaded TCG
 # guest takes up to seconds to start a process.
-mkfifo $W/note $W/nap
-exec 8<>$W/note 9<>$W/nap
-# nap SEC: sleep without starting a process.
-nap() { read -r -t "$1" _ <&9; }
+mkfifo $W/note
+exec 8<>$W/note
+nap_init $W
 
 # ---- the network: two namespaces, a veth pair, netem loss on one side
 net_up() {
@@ -147,12 +145,8 @@ traffic_stop() {
 }
 
 # ---- memory snapshots
-# Every slab cache's per-CPU slabs flushed and empty slabs freed
-# (kmem_cache_shrink), so object counts are what is allocated, up to the
-# slabs the snapshot's own processes take again.
-slab_shrink() {
-	for f in /sys/kernel/slab/*/shrink; do echo 1 >"$f" 2>/dev/null; done
-}
+# (slab_shrink before each snapshot: object counts are then what is
+# allocated, up to the slabs the snapshot's own processes take again.)
 # The caches socktap's memory comes from (kmalloc) or that would keep
 # what it held alive (sockets, namespaces, skbs): "slab:NAME objects";
 # objects per slab in $W/perslab.
@@ -160,7 +154,6 @@ SLABS='^(kmalloc-.*|TCP|TCPv6|UDP|UDPv6|request_sock_TCP|request_sock_TCPv6|tw_s
 slab_objs() {
 	awk -v re="$SLABS" -v f="$W/perslab" 'NR > 2 && $1 ~ re { print "slab:" $1, $2; print $1, $5 >f }' /proc/slabinfo
 }
-meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 # vmalloc areas but the per-CPU allocator's chunks (in Percpu) and thread
 # stacks (kworkers come and go), as "caller kB"; and their sum.
 VM_SKIP='^(pcpu_|kernel_clone|copy_process|dup_task_struct|alloc_thread_stack|ioremap|vmap$|user$|vpages$|unpurged)'
