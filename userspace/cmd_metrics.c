@@ -97,7 +97,6 @@ static void st_one(struct prom *p, const char *name, enum prom_type type,
 
 static void st_emit_tables(struct prom *p, const struct st_status *s)
 {
-	static const char *const kind[] = { "capacity", "used" };
 	static const enum prom_type type[] = {
 		PROM_GAUGE, PROM_GAUGE, PROM_COUNTER
 	};
@@ -111,8 +110,7 @@ static void st_emit_tables(struct prom *p, const struct st_status *s)
 		if (!(s->have & t->have))
 			continue;
 		for (f = 0; f < 3; f++) {
-			snprintf(name, sizeof(name), "%s_%s", t->prom,
-				 f < 2 ? kind[f] : t->prom_lost);
+			st_table_metric(t, f, name, sizeof(name));
 			st_one(p, name, type[f], t->help[f],
 			       st_table_val(s, t, f));
 		}

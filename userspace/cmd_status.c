@@ -140,8 +140,7 @@ static void st_status_counters_json(struct json *j, const struct st_status *s)
 	const struct st_table_desc *t;
 	size_t i;
 
-	if (s->have & (ST_HAVE_SOCK | ST_HAVE_PROC | ST_HAVE_SIZE |
-		       ST_HAVE_STACK | ST_HAVE_LISTEN)) {
+	if (st_have_tables(s)) {
 		json_key(j, "tables");
 		json_begin_object(j);
 		for (i = 0; i < st_ntables; i++) {

@@ -49,6 +49,24 @@ const struct st_table_desc st_tables[] = {
 
 const size_t st_ntables = sizeof(st_tables) / sizeof(st_tables[0]);
 
+int st_have_tables(const struct st_status *s)
+{
+	size_t i;
+
+	for (i = 0; i < st_ntables; i++)
+		if (s->have & st_tables[i].have)
+			return 1;
+	return 0;
+}
+
+void st_table_metric(const struct st_table_desc *t, unsigned int i,
+		     char *buf, size_t n)
+{
+	static const char *const kind[] = { "capacity", "used" };
+
+	snprintf(buf, n, "%s_%s", t->prom, i < 2 ? kind[i] : t->prom_lost);
+}
+
 uint64_t st_table_val(const struct st_status *s, const struct st_table_desc *t,
 		      unsigned int i)
 {

@@ -59,6 +59,11 @@ struct st_table_desc {
 extern const struct st_table_desc st_tables[];
 extern const size_t st_ntables;
 
+/* Some table of st_tables is in s. */
+int st_have_tables(const struct st_status *s);
+/* The metric of field i of table t: socktap_socket_table_capacity, ... */
+void st_table_metric(const struct st_table_desc *t, unsigned int i,
+		     char *buf, size_t n);
 /* Field i (0 capacity, 1 used, 2 lost) of table t in s. */
 uint64_t st_table_val(const struct st_status *s, const struct st_table_desc *t,
 		      unsigned int i);

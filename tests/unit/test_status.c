@@ -43,8 +43,7 @@ int main(void)
 		snprintf(label, sizeof(label), "table_%s_metric_names", t->json);
 		bad = 0;
 		for (f = 0; f < 3; f++) {
-			snprintf(name, sizeof(name), "%s_%s", t->prom,
-				 f == 0 ? "capacity" : f == 1 ? "used" : t->prom_lost);
+			st_table_metric(t, f, name, sizeof(name));
 			bad += !prom_valid_name(name) || !t->help[f][0];
 		}
 		CHECK(label, !bad);
@@ -58,6 +57,17 @@ int main(void)
 		}
 		CHECK(label, !bad);
 	}
+	CHECK("have_tables_none", !st_have_tables(&s));
+	s.have = ST_HAVE_LISTEN;
+	CHECK("have_tables_listen", st_have_tables(&s));
+	s.have = ST_HAVE_COUNT | ST_HAVE_EV;
+	CHECK("have_tables_not_count_or_events", !st_have_tables(&s));
+	st_table_metric(&st_tables[0], 2, name, sizeof(name));
+	CHECK_STR("metric_socket_untracked", name,
+		  "socktap_socket_table_untracked_total");
+	st_table_metric(&st_tables[3], 0, name, sizeof(name));
+	CHECK_STR("metric_listener_capacity", name,
+		  "socktap_listener_table_capacity");
 	CHECK("tables_bits", seen == (ST_HAVE_SOCK | ST_HAVE_PROC | ST_HAVE_SIZE |
 				      ST_HAVE_LISTEN | ST_HAVE_STACK));
 	UNIT_EXIT();
