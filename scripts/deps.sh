@@ -23,7 +23,7 @@ PKGS=(
 	# lint (lintian: the Debian packages of make deb)
 	sparse perl lintian
 	# Debian packages (make deb; scripts/deb-test.sh needs debootstrap above)
-	debhelper dh-dkms
+	debhelper dh-dkms dkms
 )
 
 missing=()
