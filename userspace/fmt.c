@@ -26,6 +26,27 @@ const char *st_fmt_addr(const void *addr, size_t len, char *buf, size_t n)
 
 	if (!n)
 		return buf;
+	/*
+	 * IPv4 by hand: glibc's inet_ntop goes through sprintf, which was a
+	 * quarter of what watch -j spends on a record.
+	 */
+	if (af == AF_INET && addr && n >= INET_ADDRSTRLEN) {
+		const unsigned char *b = addr;
+		char *o = buf;
+		int i;
+
+		for (i = 0; i < 4; i++) {
+			if (i)
+				*o++ = '.';
+			if (b[i] >= 100)
+				*o++ = (char)('0' + b[i] / 100);
+			if (b[i] >= 10)
+				*o++ = (char)('0' + b[i] / 10 % 10);
+			*o++ = (char)('0' + b[i] % 10);
+		}
+		*o = '\0';
+		return buf;
+	}
 	if (af == AF_UNSPEC || !addr ||
 	    !inet_ntop(af, addr, buf, (socklen_t)n))
 		snprintf(buf, n, "?");

@@ -15,12 +15,17 @@
  */
 #define ST_JSON_SCHEMA 1
 
+/* Bytes a document collects before they go to the FILE in one write. */
+#define JSON_BUF 4096
+
 struct json {
 	FILE *out;
+	size_t len;			/* bytes in buf */
 	int depth;
 	int count[JSON_MAX_DEPTH];	/* members written at each level */
 	int after_key;
 	int error;			/* nesting misuse: a bug in the caller */
+	char buf[JSON_BUF];
 };
 
 void json_init(struct json *j, FILE *out);
@@ -36,7 +41,12 @@ void json_bool(struct json *j, int v);
 void json_null(struct json *j);
 /* A number with prec decimals ("%.*f"); NaN and infinities as null. */
 void json_fixed(struct json *j, double v, int prec);
-/* Finish the document: newline, and non-zero if nesting was wrong. */
+/*
+ * Finish the document: newline, the document (or what is left of it) to
+ * the FILE, and non-zero if nesting was wrong or the write failed.  Until
+ * then a document's bytes may be held in the struct: nothing else may
+ * write to the FILE in between.
+ */
 int json_finish(struct json *j);
 
 /* Shorthands for "key": value members. */

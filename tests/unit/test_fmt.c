@@ -4,9 +4,11 @@
  * addresses, KB, connect results, filter text, netns/pid/port/seconds
  * arguments, and watch's event lines and JSON.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -224,6 +226,22 @@ int main(void)
 	CHECK_STR("addr_v6", addr(v6, 16), "2001:db8::1");
 	CHECK_STR("addr_v6_mapped", addr(mapped, 16), "::ffff:127.0.0.1");
 	CHECK_STR("addr_bad_len", addr(v6, 8), "?");
+	/* The hand-made IPv4 path against inet_ntop, every octet value. */
+	{
+		unsigned char a4[4];
+		char want[INET_ADDRSTRLEN];
+		int i, v, same = 1;
+
+		for (i = 0; i < 4; i++)
+			for (v = 0; v < 256; v++) {
+				memcpy(a4, "\x0a\x00\xff\x07", 4);
+				a4[i] = (unsigned char)v;
+				inet_ntop(AF_INET, a4, want, sizeof(want));
+				if (strcmp(addr(a4, 4), want))
+					same = 0;
+			}
+		CHECK("addr_v4_every_octet_as_inet_ntop", same);
+	}
 	CHECK_STR("addr_null", addr(NULL, 4), "?");
 
 	CHECK_STR("kb_zero", kb(0), "0.0");

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The CLI's JSON writer: separators, nesting, escaping. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "json.h"
 #include "unit.h"
@@ -9,7 +11,7 @@
 /* Run fn against a memory stream and return what it wrote. */
 static char *render(void (*fn)(struct json *j), int *err)
 {
-	static char buf[4096];
+	static char buf[4 * JSON_BUF];
 	struct json j;
 	FILE *f = fmemopen(buf, sizeof(buf), "w");
 
@@ -76,6 +78,58 @@ static void doc_fixed(struct json *j)
 	json_end_array(j);
 }
 
+/*
+ * Larger than the writer's buffer, with escapes placed across its flush
+ * points: what reaches the stream is still the whole document in order.
+ */
+static char big_str[JSON_BUF + 100];
+
+static void doc_big(struct json *j)
+{
+	int i;
+
+	json_begin_array(j);
+	for (i = 0; i < 2; i++)
+		json_string(j, big_str);
+	for (i = 0; i < 500; i++)
+		json_uint(j, (uint64_t)i);
+	json_end_array(j);
+}
+
+static int big_ok(const char *s)
+{
+	size_t n = 0;
+	int i, k;
+	char num[16];
+
+	if (*s++ != '[')
+		return 0;
+	for (i = 0; i < 2; i++) {
+		if (i && *s++ != ',')
+			return 0;
+		if (*s++ != '"')
+			return 0;
+		for (k = 0; k < (int)sizeof(big_str) - 1; k++, n++) {
+			if (big_str[k] == '"') {
+				if (s[0] != '\\' || s[1] != '"')
+					return 0;
+				s += 2;
+			} else if (*s++ != big_str[k]) {
+				return 0;
+			}
+		}
+		if (*s++ != '"')
+			return 0;
+	}
+	for (i = 0; i < 500; i++) {
+		k = snprintf(num, sizeof(num), ",%d", i);
+		if (strncmp(s, num, (size_t)k))
+			return 0;
+		s += k;
+	}
+	return n == 2 * (sizeof(big_str) - 1) && !strcmp(s, "]\n");
+}
+
 int main(void)
 {
 	int err;
@@ -92,6 +146,13 @@ int main(void)
 
 	s = render(doc_fixed, &err);
 	CHECK_STR("json_fixed", s, "[1715000000.123,0.5,null,-2]\n");
+
+	memset(big_str, 'a', sizeof(big_str) - 1);
+	for (int k = 1; k < (int)sizeof(big_str) - 1; k += 997)
+		big_str[k] = '"';
+	big_str[JSON_BUF - 2] = '"';
+	s = render(doc_big, &err);
+	CHECK("json_bigger_than_buffer", big_ok(s) && err == 0);
 
 	render(doc_unbalanced, &err);
 	CHECK("json_unbalanced_detected", err != 0);
