@@ -108,13 +108,15 @@ fi
 env=$(scripts/debug-kernel.sh env) && eval "$env"
 
 # The module, W=1, against the debug tree (instrumented like the kernel).
+# -g: the debug kernel has no DEBUG_INFO, and t_saturate reads the
+# module's struct sizes with pahole.
 out=$BUILD/$K
 log=$BUILD/debug.build.log
 rm -rf "$out" && mkdir -p "$out"
 for i in Kbuild Makefile VERSION module include; do
 	[ -e "$i" ] && cp -a "$i" "$out/"
 done
-if make -C "$KDIR" M="$out" CC="$KCC" W=1 modules > "$log" 2>&1 && [ -f "$out/socktap.ko" ]; then
+if make -C "$KDIR" M="$out" CC="$KCC" KCFLAGS=-g W=1 modules > "$log" 2>&1 && [ -f "$out/socktap.ko" ]; then
 	pass "$K/build"
 else
 	fail "$K/build" "$(grep -E 'error|Error' "$log" | head -5)"
