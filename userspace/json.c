@@ -219,11 +219,19 @@ void json_fixed(struct json *j, double v, int prec)
 	int n;
 
 	json_sep(j);
-	n = isfinite(v) ? snprintf(buf, sizeof(buf), "%.*f", prec, v) : -1;
-	if (n > 0 && (size_t)n < sizeof(buf))
-		json_puts(j, buf, (size_t)n);
-	else
+	if (!isfinite(v)) {
 		json_puts(j, "null", 4);
+		return;
+	}
+	n = snprintf(buf, sizeof(buf), "%.*f", prec, v);
+	if (n >= 0 && (size_t)n < sizeof(buf)) {
+		json_puts(j, buf, (size_t)n);
+		return;
+	}
+	/* Longer than buf (a huge value): straight to the FILE, in order. */
+	json_flush(j);
+	if (fprintf(j->out, "%.*f", prec, v) < 0)
+		j->error = 1;
 }
 
 int json_finish(struct json *j)

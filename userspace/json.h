@@ -24,7 +24,8 @@ struct json {
 	int depth;
 	int count[JSON_MAX_DEPTH];	/* members written at each level */
 	int after_key;
-	int error;			/* nesting misuse: a bug in the caller */
+	int error;			/* nesting misuse (a bug in the caller),
+					 * or the FILE refused a write */
 	char buf[JSON_BUF];
 };
 

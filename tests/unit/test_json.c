@@ -75,6 +75,7 @@ static void doc_fixed(struct json *j)
 	json_fixed(j, 0.5, 1);
 	json_fixed(j, NAN, 2);
 	json_fixed(j, -2.0, 0);
+	json_fixed(j, 1e80, 0);
 	json_end_array(j);
 }
 
@@ -145,7 +146,12 @@ int main(void)
 		  "\"q\\\"b\\\\n\\n\\t\\r\\u0001\\u007f\xc3\xa9\"\n");
 
 	s = render(doc_fixed, &err);
-	CHECK_STR("json_fixed", s, "[1715000000.123,0.5,null,-2]\n");
+	{
+		char want[256];
+
+		snprintf(want, sizeof(want), "[1715000000.123,0.5,null,-2,%.0f]\n", 1e80);
+		CHECK_STR("json_fixed", s, want);
+	}
 
 	memset(big_str, 'a', sizeof(big_str) - 1);
 	for (int k = 1; k < (int)sizeof(big_str) - 1; k += 997)
