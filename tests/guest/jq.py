@@ -6,7 +6,9 @@ print it; or run statements that print what they compute.
 Helpers: proc(pid) -> the process row of `socktap top -j`, io(pid, proto,
 family, key) -> one I/O counter (0 if the row is absent), bucket(i) -> the
 count of histogram bucket [2^i, 2^(i+1)) of `socktap hist -j`,
-hist(name) -> one histogram of several.
+buckets(lo, hi) -> the samples in buckets lo..hi, log2(ms) -> the bucket
+a duration of ms milliseconds falls in, hist(name) -> one histogram of
+several.
 A stream of JSON lines (watch -j) is read as a list.
 """
 import json
@@ -47,6 +49,14 @@ def bucket(i, name=None):
         if b["lo"] == (0 if i == 0 else 1 << i):
             return b["count"]
     return 0
+
+
+def buckets(lo, hi, name=None):
+    return sum(bucket(i, name) for i in range(lo, hi + 1))
+
+
+def log2(ms):
+    return int(ms * 1e6).bit_length() - 1
 
 
 try:

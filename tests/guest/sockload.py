@@ -60,6 +60,16 @@ def server(a, lsn4, lsn6, udp, ready_w, ctl_r):
                     c.send(b"x")
                     conns.append(c)
                     os.write(ready_w, b"d")
+                elif cmd.startswith(b"hold"):
+                    # The held connection: read to its EOF, close, and
+                    # say so, for the client's bound on both lifetimes.
+                    os.write(ready_w, b"k")
+                    c, _ = lsn4.accept()
+                    counts["accepts"] += 1
+                    while c.recv(65536):
+                        pass
+                    c.close()
+                    os.write(ready_w, b"h")
                 elif cmd.startswith(b"done"):
                     done = True
             elif s in (lsn4, lsn6):
@@ -168,19 +178,30 @@ def main():
         for _ in range(a.udp):
             u.sendto(b"u" * a.udp_size, ("127.0.0.1", uport))
         u.close()
+    # Both timed connections report what the client measured around
+    # them: an upper bound on what the kernel can measure (a slow kernel
+    # stretches the nominal delay).
+    measured = {}
     if a.delay_first_ms:
         c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         os.write(ctl_w, b"delay %d" % a.delay_first_ms)
         os.read(ready_r, 1)
+        t = time.monotonic()
         c.connect(("127.0.0.1", port4))
         recv_exact(c, 1)
+        measured["first_byte_ms"] = (time.monotonic() - t) * 1000
         os.read(ready_r, 1)
         conns.append(c)
     if a.hold_ms:
         c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        os.write(ctl_w, b"hold")
+        os.read(ready_r, 1)
+        t = time.monotonic()
         c.connect(("127.0.0.1", port4))
         time.sleep(a.hold_ms / 1000.0)
         c.close()
+        os.read(ready_r, 1)
+        measured["hold_ms"] = (time.monotonic() - t) * 1000
     # Let the server drain what was sent before the connections close.
     time.sleep(0.2)
     for c in conns:
@@ -191,6 +212,7 @@ def main():
     out = {"client_pid": os.getpid(), "server_pid": server_pid,
            "port4": port4, "port6": port6, "udp_port": uport,
            "closed_port": closed_port, "server": counts}
+    out.update(measured)
     print(json.dumps(out))
     sys.stdout.flush()
 

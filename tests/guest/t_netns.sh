@@ -58,7 +58,9 @@ field() { $Q "d['$1']"; }
 # filtered count it reads.)
 # (hist and top note on stderr that a filter is set: kept out of the log.)
 hist_count() { "$SOCKTAP" hist -j connect 2>>$W/cli.err | $Q "d['count']"; }
-hist_b24() { "$SOCKTAP" hist -j connect 2>>$W/cli.err | $Q "bucket(24)"; }
+# The connect histogram's JSON, and the samples in its buckets LO..HI.
+hist_json() { "$SOCKTAP" hist -j connect 2>>$W/cli.err; }
+between() { echo "$1" | $Q "buckets($2, $3)"; }
 top_json() { top=$("$SOCKTAP" top -n 1 -j 2>>$W/cli.err); }
 # p PID KEY: one counter of a process row ('absent' without a row).
 p() { echo "$top" | $Q "proc($1).get('$2', 'absent')"; }
@@ -98,12 +100,17 @@ port=$(echo "$srv" | field port)
 ip netns exec $NC $PEER connect -n 2 --eof 192.0.2.2 "$port" 2001:db8::2 "$port" >/dev/null
 for a in 192.0.2.2 2001:db8::2; do
 	fam=v4; [ "$a" = 2001:db8::2 ] && fam=v6
-	c0=$(hist_count) b0=$(hist_b24)
+	c0=$(hist_count) h0=$(hist_json)
 	out=$(ip netns exec $NC $PEER connect --eof "$a" "$port" | tail -1)
 	check_eq "connect_${fam}_ran" "$(echo "$out" | field ok)" 1
-	echo "INFO connect $fam across netem: $(echo "$out" | $Q "d['ms'][0]") ms"
+	# The 20 ms delay puts the sample in [2^24, 2^25) ns, or a bucket
+	# no higher than that of the connect() the peer timed around it (a
+	# slow kernel stretches the 20 ms).
+	hi=$(echo "$out" | $Q "log2(d['ms'][0])")
+	echo "INFO connect $fam across netem: $(echo "$out" | $Q "d['ms'][0]") ms (bucket $hi)"
 	check_eq "hist_connect_${fam}_one_sample" "$(($(hist_count) - c0))" 1
-	check_eq "hist_connect_${fam}_bucket_16ms" "$(($(hist_b24) - b0))" 1
+	check_eq "hist_connect_${fam}_bucket_16ms_to_measured" \
+		"$(($(between "$(hist_json)" 24 "$hi") - $(between "$h0" 24 "$hi")))" 1
 done
 
 # ---- (b) netns filter: N connects in $NC count, M in the init ns do not

@@ -58,7 +58,17 @@ exec 8<>$W/note
 nap_init $W
 
 # ---- the network: two namespaces, a veth pair, netem loss on one side
+# Namespaces alive (net_namespace objects), taken before net_up makes its
+# two: a namespace is freed by a work item after its last reference (its
+# TIME_WAIT sockets purged first, thousands after the storm), which can
+# take longer than the memory figures take to stop moving.  In a file:
+# check_cmd runs net_up in a subshell.
+ns_objs() {
+	slab_shrink
+	awk '$1 == "net_namespace" { print $2 }' /proc/slabinfo
+}
 net_up() {
+	ns_objs >$W/ns_before
 	ip netns add $TA && ip netns add $TB || return 1
 	ip link add sta0 netns $TA type veth peer name stb0 netns $TB || return 1
 	ip -n $TA addr add 198.51.100.1/24 dev sta0
@@ -183,22 +193,24 @@ snap_raw() {
 settle() {
 	local i prev="" cur
 	sleep 2
-	for i in $(seq 30); do
+	for i in $(seq 120); do
 		echo 3 >/proc/sys/vm/drop_caches
 		slab_shrink
 		cur=$(snap_raw)
-		# Settled: meminfo figures within 32 kB of the previous
-		# snapshot's, and as many namespaces.
-		[ -n "$prev" ] && python3 - "$prev" "$cur" <<'EOF' && break
+		# Settled: no more namespaces than before net_up, meminfo
+		# figures within 32 kB of the previous snapshot's, and as
+		# many namespaces.
+		[ -n "$prev" ] && python3 - "$prev" "$cur" "$(cat $W/ns_before)" <<'EOF' && break
 import sys
 a, b = (dict(l.rsplit(" ", 1) for l in s.splitlines()) for s in sys.argv[1:3])
+ns = int(b.get("slab:net_namespace", 0))
 ok = all(abs(int(a[k]) - int(b[k])) <= 32 for k in ("sunreclaim", "vmalloc", "percpu"))
-sys.exit(0 if ok and a.get("slab:net_namespace") == b.get("slab:net_namespace") else 1)
+sys.exit(0 if ok and ns <= int(sys.argv[3]) and a.get("slab:net_namespace") == b.get("slab:net_namespace") else 1)
 EOF
 		prev=$cur
 		sleep 1
 	done
-	echo "INFO settle $1: $i rounds"
+	echo "INFO settle $1: $i rounds, $(echo "$cur" | awk '$1 == "slab:net_namespace" { print $2 }') namespaces (before net_up: $(cat $W/ns_before))"
 	{
 		echo "$cur"
 		for _ in 1 2; do
