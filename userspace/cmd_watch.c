@@ -191,19 +191,14 @@ static void st_event_from_attrs(struct nlattr **tb, struct st_event *e)
 	}
 }
 
-static int st_watch_msg(struct nl_msg *msg, void *arg)
+static int st_watch_msg(struct nlattr **tb, void *arg)
 {
-	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
-	struct nlattr *tb[SOCKTAP_A_MAX + 1];
 	struct st_watch *w = arg;
 	struct st_event e;
 	struct json j;
 
 	if (w->done)
 		return NL_STOP;
-	/* Anything else on the socket (a late ack) is not an event. */
-	if (gh->cmd != SOCKTAP_CMD_EVENT || st_nl_parse(nlmsg_hdr(msg), tb) < 0)
-		return NL_OK;
 	st_event_from_attrs(tb, &e);
 	if (e.type != w->type || (w->family && e.family != w->family))
 		return NL_OK;
@@ -232,34 +227,11 @@ static int st_watch_msg(struct nl_msg *msg, void *arg)
 	return w->done || w->err ? NL_STOP : NL_OK;
 }
 
-static int st_seq_ok(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	(void)arg;
-	return NL_OK;
-}
-
 /* Read everything queued on the non-blocking socket. */
-static int st_watch_drain(struct st_watch *w, struct st_nl *nl,
-			  struct nl_cb *cb)
+static int st_watch_drain(struct st_watch *w, struct st_nl *nl)
 {
-	int ret;
-
-	while (!w->done && !w->err) {
-		ret = nl_recvmsgs(nl->sk, cb);
-		if (ret == -NLE_AGAIN)
-			break;
-		/* libnl reports the socket's ENOBUFS (overrun) as NLE_NOMEM. */
-		if (ret == -NLE_NOMEM) {
-			w->overruns++;
-			continue;
-		}
-		if (ret < 0) {
-			fprintf(stderr, "socktap: receiving events: %s\n",
-				nl_geterror(ret));
-			return ST_EXIT_ERROR;
-		}
-	}
+	if (st_nl_recv_events(nl, st_watch_msg, w, &w->overruns))
+		return ST_EXIT_ERROR;
 	if (fflush(stdout)) {
 		perror("socktap: stdout");
 		return ST_EXIT_ERROR;
@@ -270,20 +242,8 @@ static int st_watch_drain(struct st_watch *w, struct st_nl *nl,
 static int st_watch_run(struct st_watch *w, struct st_nl *nl, uint64_t ms)
 {
 	uint64_t deadline = 0;
-	struct nl_cb *cb;
 	int rc = ST_EXIT_OK, r;
 
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb) {
-		fprintf(stderr, "socktap: out of memory\n");
-		return ST_EXIT_ERROR;
-	}
-	if (nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, st_watch_msg, w) < 0 ||
-	    nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, st_seq_ok, NULL) < 0) {
-		fprintf(stderr, "socktap: cannot set netlink callbacks\n");
-		nl_cb_put(cb);
-		return ST_EXIT_ERROR;
-	}
 	w->clk.real_off_ns = (int64_t)(st_now_real() - st_now_mono());
 	w->clk.start_ns = st_now_mono();
 	if (ms)
@@ -307,7 +267,7 @@ static int st_watch_run(struct st_watch *w, struct st_nl *nl, uint64_t ms)
 		}
 		if (r == 2 && st_nl_gone(nl)) {
 			/* What the module flushed at unload, then the end. */
-			rc = st_watch_drain(w, nl, cb);
+			rc = st_watch_drain(w, nl);
 			if (!rc) {
 				fprintf(stderr, "socktap: the socktap module was unloaded\n");
 				rc = ST_EXIT_NOMODULE;
@@ -315,9 +275,8 @@ static int st_watch_run(struct st_watch *w, struct st_nl *nl, uint64_t ms)
 			break;
 		}
 		if (r == 1)
-			rc = st_watch_drain(w, nl, cb);
+			rc = st_watch_drain(w, nl);
 	}
-	nl_cb_put(cb);
 	return rc;
 }
 

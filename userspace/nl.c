@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -131,6 +132,8 @@ void st_nl_close(struct st_nl *nl)
 	if (nl->watch)
 		nl_socket_free(nl->watch);
 	nl->watch = NULL;
+	free(nl->rxbuf);
+	nl->rxbuf = NULL;
 }
 
 int st_nl_watch(struct st_nl *nl)
@@ -396,6 +399,97 @@ int st_nl_has_group(struct st_nl *nl, const char *group)
 		return grp;
 	}
 	return 1;
+}
+
+/* Larger than any datagram the module sends (a NLMSG_GOODSIZE skb). */
+#define ST_RXBUF_SIZE (64 * 1024)
+
+/* NL_STOP when fn asked to stop, NL_OK to read on, or ST_EXIT_ERROR. */
+static int st_nl_each_event(struct st_nl *nl, void *buf, size_t len,
+			    st_msg_fn fn, void *arg)
+{
+	struct nlattr *tb[SOCKTAP_A_MAX + 1];
+	struct nlmsghdr *nlh = buf;
+	int rem = (int)len;
+
+	for (; nlmsg_ok(nlh, rem); nlh = nlmsg_next(nlh, &rem)) {
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = nlmsg_data(nlh);
+
+			if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)) ||
+			    !e->error)
+				continue;
+			fprintf(stderr, "socktap: receiving events: %s\n",
+				strerror(-e->error));
+			return -1;
+		}
+		/* Anything else (a late ack) is not an event. */
+		if (nlh->nlmsg_type != nl->family ||
+		    !genlmsg_valid_hdr(nlh, 0) ||
+		    ((struct genlmsghdr *)nlmsg_data(nlh))->cmd !=
+			    SOCKTAP_CMD_EVENT ||
+		    st_nl_parse(nlh, tb) < 0)
+			continue;
+		if (fn(tb, arg) == NL_STOP)
+			return NL_STOP;
+	}
+	return NL_OK;
+}
+
+int st_nl_recv_events(struct st_nl *nl, st_msg_fn fn, void *arg,
+		      uint64_t *overruns)
+{
+	int fd = nl_socket_get_fd(nl->sk), r;
+	struct sockaddr_nl from;
+	struct iovec iov;
+	struct msghdr mh;
+	ssize_t n;
+
+	if (!nl->rxbuf) {
+		nl->rxbuf = malloc(ST_RXBUF_SIZE);
+		if (!nl->rxbuf) {
+			fprintf(stderr, "socktap: out of memory\n");
+			return ST_EXIT_ERROR;
+		}
+	}
+	for (;;) {
+		iov.iov_base = nl->rxbuf;
+		iov.iov_len = ST_RXBUF_SIZE;
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_name = &from;
+		mh.msg_namelen = sizeof(from);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		n = recvmsg(fd, &mh, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return ST_EXIT_OK;
+		/* The kernel dropped datagrams for us: counted, read on. */
+		if (n < 0 && errno == ENOBUFS) {
+			(*overruns)++;
+			continue;
+		}
+		if (n < 0) {
+			fprintf(stderr, "socktap: receiving events: %s\n",
+				strerror(errno));
+			return ST_EXIT_ERROR;
+		}
+		if (mh.msg_flags & MSG_TRUNC) {
+			fprintf(stderr,
+				"socktap: receiving events: a message larger than %d bytes\n",
+				ST_RXBUF_SIZE);
+			return ST_EXIT_ERROR;
+		}
+		/* Only the kernel sends to this socket's groups. */
+		if (mh.msg_namelen != sizeof(from) || from.nl_pid != 0)
+			continue;
+		r = st_nl_each_event(nl, nl->rxbuf, (size_t)n, fn, arg);
+		if (r < 0)
+			return ST_EXIT_ERROR;
+		if (r == NL_STOP)
+			return ST_EXIT_OK;
+	}
 }
 
 int st_nl_subscribe(struct st_nl *nl, const char *group, int rcvbuf)

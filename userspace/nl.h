@@ -32,6 +32,7 @@ struct st_nl {
 	char errmsg[256];	/* extack message, if the kernel sent one */
 	int quiet;		/* kernel errors: only err/errmsg, no message */
 	struct nl_sock *watch;	/* st_nl_watch: nlctrl's notify group */
+	void *rxbuf;		/* st_nl_recv_events' datagram buffer */
 };
 
 /* Called per reply message with its attributes parsed (tb[SOCKTAP_A_*]). */
@@ -80,6 +81,18 @@ int st_nl_parse(struct nlmsghdr *nlh, struct nlattr **tb);
  * when CAP_NET_ADMIN allows).  Returns ST_EXIT_*.
  */
 int st_nl_subscribe(struct st_nl *nl, const char *group, int rcvbuf);
+/*
+ * Read everything queued on a subscribed (non-blocking) socket and call
+ * fn for each event message with its attributes; fn returns NL_OK, or
+ * NL_STOP to stop early.  The messages are parsed where one receive put
+ * them (nl_recvmsgs allocates and copies each of the tens a datagram
+ * holds).  Each overrun of the socket (ENOBUFS: the kernel dropped
+ * datagrams) adds one to *overruns.  Returns ST_EXIT_OK, or
+ * ST_EXIT_ERROR and prints why.
+ */
+int st_nl_recv_events(struct st_nl *nl, st_msg_fn fn, void *arg,
+		      uint64_t *overruns);
+
 /* 1 when the module has the multicast group GROUP, 0 when not, <0 error. */
 int st_nl_has_group(struct st_nl *nl, const char *group);
 

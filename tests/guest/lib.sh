@@ -71,11 +71,11 @@ load() {
 
 # A line of debugfs status: no socket call, so no table lookup of our own.
 dstat() { awk -v k="$1" '$1 == k { print $2 }' "$DBG/status"; }
-# wait_dstat KEY VALUE: until debugfs shows it (frees wait for RCU), 10 s
-# at most.
+# wait_dstat KEY VALUE [SEC]: until debugfs shows it (frees wait for RCU,
+# closed TCP sockets for their last segments), at most SEC (10) seconds.
 wait_dstat() {
-	for _ in $(seq 100); do
-		[ "$(dstat "$1")" = "$2" ] && return
+	local end=$(($(date +%s) + ${3:-10}))
+	while [ "$(dstat "$1")" != "$2" ] && [ "$(date +%s)" -lt $end ]; do
 		sleep 0.1
 	done
 }

@@ -157,6 +157,17 @@ for _ in range(3):
     c.close()'
 check_eq lossy_transfer "$?" 0
 wait $srv
+# Retransmissions may go on after the server has read everything (a
+# client's loss probe racing the last ACK, the server's FIN again from
+# LAST-ACK after a lost ACK): the counters are read once only sockets
+# that send nothing more are left (TIME-WAIT, FIN-WAIT-2).
+busy() {
+	for n in stA stB; do
+		ip netns exec $n ss -tanH state connected exclude time-wait exclude fin-wait-2
+	done
+}
+for _ in $(seq 120); do [ -z "$(busy)" ] && break; sleep 0.5; done
+check_eq lossy_sockets_quiet "$(busy)" ""
 sleep 1
 kill -INT $bt; wait $bt
 segs=$(($(tcpc retransmit-segments) - seg0))
