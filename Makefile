@@ -47,7 +47,8 @@ CLI_HDRS := $(wildcard userspace/*.h) include/uapi/linux/socktap.h
 UNIT_TESTS := tests/unit/test_json tests/unit/test_util tests/unit/test_fmt \
 	tests/unit/test_hist tests/unit/test_proc tests/unit/test_tcp \
 	tests/unit/test_drop tests/unit/test_kfunc tests/unit/test_stack \
-	tests/unit/test_usym tests/unit/test_prom tests/unit/test_status
+	tests/unit/test_usym tests/unit/test_prom tests/unit/test_status \
+	tests/unit/test_nlrecv
 
 .PHONY: all module cli unit check check-debug torture lint demo deps clean bench
 
@@ -132,6 +133,11 @@ tests/unit/test_usym: tests/unit/test_usym.c userspace/usym.c userspace/usym.h \
 tests/unit/test_prom: tests/unit/test_prom.c userspace/prom.c userspace/prom.h \
 		tests/unit/unit.h
 	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_prom.c userspace/prom.c
+
+tests/unit/test_nlrecv: tests/unit/test_nlrecv.c userspace/nl.c userspace/nl.h \
+		userspace/util.c tests/unit/unit.h
+	$(CC) $(CLI_CFLAGS) -Iuserspace -o $@ tests/unit/test_nlrecv.c userspace/nl.c \
+		userspace/util.c $(LDFLAGS) $(NL_LIBS)
 
 tests/unit/test_status: tests/unit/test_status.c userspace/status.c userspace/status.h \
 		userspace/nl.c userspace/nl.h userspace/prom.c userspace/prom.h \

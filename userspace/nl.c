@@ -404,9 +404,8 @@ int st_nl_has_group(struct st_nl *nl, const char *group)
 /* Larger than any datagram the module sends (a NLMSG_GOODSIZE skb). */
 #define ST_RXBUF_SIZE (64 * 1024)
 
-/* NL_STOP when fn asked to stop, NL_OK to read on, or ST_EXIT_ERROR. */
-static int st_nl_each_event(struct st_nl *nl, void *buf, size_t len,
-			    st_msg_fn fn, void *arg)
+int st_nl_each_event(struct st_nl *nl, void *buf, size_t len, st_msg_fn fn,
+		     void *arg)
 {
 	struct nlattr *tb[SOCKTAP_A_MAX + 1];
 	struct nlmsghdr *nlh = buf;

@@ -93,6 +93,14 @@ int st_nl_subscribe(struct st_nl *nl, const char *group, int rcvbuf);
 int st_nl_recv_events(struct st_nl *nl, st_msg_fn fn, void *arg,
 		      uint64_t *overruns);
 
+/*
+ * st_nl_recv_events' walk over one datagram of LEN bytes (for the unit
+ * test): NL_STOP when fn asked to stop, NL_OK to read on, -1 (printed)
+ * on an error message.
+ */
+int st_nl_each_event(struct st_nl *nl, void *buf, size_t len, st_msg_fn fn,
+		     void *arg);
+
 /* 1 when the module has the multicast group GROUP, 0 when not, <0 error. */
 int st_nl_has_group(struct st_nl *nl, const char *group);
 
