@@ -164,9 +164,14 @@ check_eq size_rows "$("$SOCKTAP" hist -P -j | $Q "len(d['processes'])")" $ZC
 
 # ---- (c) socket table held full, then a connect storm
 # What (a) and (b) made closes at its pace: a debug kernel takes seconds.
+# A destruction the kprobe missed (it fired in a softirq that interrupted
+# another probe's handler on that CPU: counted as missed) leaves its entry
+# until the address is a new socket's: at most one entry per miss.
 wait_dstat sock_used 0 60
-[ "$(dstat sock_used)" = 0 ] || echo "INFO sockets still open: $(ss -tuanH | head -5 | tr '\n' ';')"
-check_eq sock_used_empty "$(dstat sock_used)" 0
+used=$(dstat sock_used)
+dmiss=$(awk '$1 == "inet_sock_destruct" { print $5 }' $DBG/probes)
+[ "$used" = 0 ] || echo "INFO sockets in the table: $used; inet_sock_destruct missed $dmiss; open: $(ss -tuanH | head -5 | tr '\n' ';')"
+check_eq sock_used_empty_but_missed "$((used <= dmiss))" 1
 coproc HOLD { exec python3 "$GUEST_DIR/sockhold.py"; }
 bgpids="$bgpids $HOLD_PID"
 hold open $SC
