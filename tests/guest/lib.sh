@@ -74,10 +74,19 @@ dstat() { awk -v k="$1" '$1 == k { print $2 }' "$DBG/status"; }
 # wait_dstat KEY VALUE [SEC]: until debugfs shows it (frees wait for RCU,
 # closed TCP sockets for their last segments), at most SEC (10) seconds.
 wait_dstat() {
-	local end=$(($(date +%s) + ${3:-10}))
-	while [ "$(dstat "$1")" != "$2" ] && [ "$(date +%s)" -lt $end ]; do
+	local end=$((SECONDS + ${3:-10}))
+	while [ "$(dstat "$1")" != "$2" ] && [ $SECONDS -lt $end ]; do
 		sleep 0.1
 	done
+}
+
+# bucket_delta BEFORE AFTER LO HI [NAME]: how many more samples the
+# `socktap hist -j` output AFTER holds than BEFORE in buckets LO..HI (of
+# histogram NAME, when the output has several); both read after the fact,
+# when the range is known.
+bucket_delta() {
+	local q="buckets($3, $4${5:+, '$5'})"
+	echo $(($(echo "$2" | $Q "$q") - $(echo "$1" | $Q "$q")))
 }
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }

@@ -58,9 +58,7 @@ field() { $Q "d['$1']"; }
 # filtered count it reads.)
 # (hist and top note on stderr that a filter is set: kept out of the log.)
 hist_count() { "$SOCKTAP" hist -j connect 2>>$W/cli.err | $Q "d['count']"; }
-# The connect histogram's JSON, and the samples in its buckets LO..HI.
 hist_json() { "$SOCKTAP" hist -j connect 2>>$W/cli.err; }
-between() { echo "$1" | $Q "buckets($2, $3)"; }
 top_json() { top=$("$SOCKTAP" top -n 1 -j 2>>$W/cli.err); }
 # p PID KEY: one counter of a process row ('absent' without a row).
 p() { echo "$top" | $Q "proc($1).get('$2', 'absent')"; }
@@ -110,7 +108,7 @@ for a in 192.0.2.2 2001:db8::2; do
 	echo "INFO connect $fam across netem: $(echo "$out" | $Q "d['ms'][0]") ms (bucket $hi)"
 	check_eq "hist_connect_${fam}_one_sample" "$(($(hist_count) - c0))" 1
 	check_eq "hist_connect_${fam}_bucket_16ms_to_measured" \
-		"$(($(between "$(hist_json)" 24 "$hi") - $(between "$h0" 24 "$hi")))" 1
+		"$(bucket_delta "$h0" "$(hist_json)" 24 "$hi")" 1
 done
 
 # ---- (b) netns filter: N connects in $NC count, M in the init ns do not

@@ -98,11 +98,7 @@ st=$("$SOCKTAP" status -j)
 check_eq events_lost "$(echo "$st" | $Q 'd["events"]["lost"]')" 0
 check_eq events_undelivered "$(echo "$st" | $Q 'd["events"]["undelivered"]')" 0
 
-# hist_json NAME, then between JSON NAME LO HI: the samples in buckets
-# LO..HI of histogram NAME in JSON (read before and after, as HI is known
-# only after).
 hist_json() { "$SOCKTAP" hist -j "${1%-established}"; }
-between() { echo "$1" | $Q "buckets($3, $4, '$2')"; }
 
 # First byte 45 ms after the connection: bucket [2^25, 2^26) ns (33.5-67
 # ms), or a higher one no higher than what the client measured from
@@ -113,7 +109,7 @@ hi=$(echo "$out" | $Q "log2(d['first_byte_ms'])")
 echo "INFO first byte: client measured $(echo "$out" | $Q "round(d['first_byte_ms'], 3)") ms (bucket $hi)"
 check_eq first_byte_count "$(($(hist_count first-byte) - f0))" 1
 check_eq first_byte_bucket_32ms_to_measured \
-	"$(($(between "$(hist_json first-byte)" first-byte 25 "$hi") - $(between "$h0" first-byte 25 "$hi")))" 1
+	"$(bucket_delta "$h0" "$(hist_json first-byte)" 25 "$hi" first-byte)" 1
 
 # A connection held 90 ms: both sides' established lifetimes land in
 # [2^26, 2^27) ns (67-134 ms), or no higher than the bucket of what the
@@ -125,7 +121,7 @@ hi=$(echo "$out" | $Q "log2(d['hold_ms'])")
 echo "INFO held connection: client measured $(echo "$out" | $Q "round(d['hold_ms'], 3)") ms (bucket $hi)"
 check_eq lifetime_est_count "$(($(hist_count lifetime-established) - l0))" 2
 check_eq lifetime_est_bucket_64ms_to_measured \
-	"$(($(between "$(hist_json lifetime-established)" lifetime-established 26 "$hi") - $(between "$h0" lifetime-established 26 "$hi")))" 2
+	"$(bucket_delta "$h0" "$(hist_json lifetime-established)" 26 "$hi" lifetime-established)" 2
 
 # The debugfs views agree with netlink.
 check_grep debugfs_procs_row "^$cpid +0 +python3 " "$(cat $DBG/procs)"
